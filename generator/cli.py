@@ -1,0 +1,139 @@
+"""The `kb` command. Exit codes: 0 ok, 1 content errors (nothing written), 2 usage errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, scaffold
+from .errors import ContentError, format_problems
+
+ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+                    show_default=True, help="The content folder (holds mkdocs.yml).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kb")
+def main() -> None:
+    """Build and check a city's 311 knowledge base and service catalog."""
+
+
+@main.command()
+@ROOT
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="json: an array of problems; github: CI annotations.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def check(root: Path, fmt: str, strict: bool, files: tuple[Path, ...]) -> None:
+    """Validate all content and write nothing.
+
+    FILES (optional) limit the report to those files; the whole tree is still checked, because
+    a change in one file can break a reference in another.
+    """
+    from .build import check as run_check
+
+    only = {_rel(root, f) for f in files}
+    try:
+        checked = run_check(root, strict, fmt)
+    except ContentError as exc:
+        if only:
+            exc = _limit(exc, only)
+            if exc is None:
+                return
+        raise exc
+    warnings = [w for w in checked.warnings if not only or w.path in only]
+    if fmt == "json":
+        click.echo(format_problems(warnings, "json"))
+    elif warnings:
+        click.echo(format_problems(warnings, fmt), err=fmt == "text")
+
+
+def _rel(root: Path, f: Path) -> str:
+    try:
+        return Path(os.path.relpath(f.resolve(), root.resolve())).as_posix()
+    except ValueError:
+        return f.as_posix()
+
+
+def _limit(exc: ContentError, only: set[str]) -> ContentError | None:
+    """The same error, about the named files only (None when they have no problem)."""
+    kept = [p for p in exc.problems if p.path in only]
+    return ContentError(kept, exc.fmt) if kept else None
+
+
+@main.command()
+@ROOT
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder [default: ROOT/site].")
+@click.option("--lang", "langs", multiple=True, help="Build only this language (repeat for more).")
+@click.option("--audience", type=click.Choice(["public", "agent", "all"]), default="all",
+              show_default=True)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Languages built at once [default: one per core].")
+def build(root: Path, out: Path | None, langs: tuple[str, ...], audience: str, strict: bool,
+          jobs: int | None) -> None:
+    """Validate, then build the sites and the JSON into OUT/public and OUT/agent."""
+    from .build import build as run_build
+
+    out = out or root / "site"
+    written = run_build(root, out, list(langs) or None, audience, strict, jobs)
+    for path in written:
+        click.echo(f"Built {path}", err=True)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--city", default="Example City", show_default=True, help="The city's name.")
+@click.option("--lang", "langs", multiple=True, help="Languages, source first [default: en].")
+def init(directory: Path, city: str, langs: tuple[str, ...]) -> None:
+    """Create a new, empty city site in DIRECTORY."""
+    scaffold.init(directory, city, list(langs) or ["en"])
+    click.echo(f"Created {directory}. Next: cd {directory} && kb build", err=True)
+
+
+@main.group()
+def new() -> None:
+    """Start a new service or article from a commented template."""
+
+
+@new.command("service")
+@click.argument("id_")
+@ROOT
+def new_service(id_: str, root: Path) -> None:
+    """Create catalog/services/ID.yaml."""
+    path = scaffold.new(root, "service", id_)
+    click.echo(f"Created {path}", err=True)
+
+
+@new.command("article")
+@click.argument("id_")
+@ROOT
+def new_article(id_: str, root: Path) -> None:
+    """Create articles/ID.md."""
+    path = scaffold.new(root, "article", id_)
+    click.echo(f"Created {path}", err=True)
+
+
+@main.command()
+@ROOT
+@click.option("--lang", default=None, help="Language to preview [default: the source language].")
+@click.option("--audience", type=click.Choice(["public", "agent"]), default="public",
+              show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve(root: Path, lang: str | None, audience: str, port: int) -> None:
+    """Live preview: rebuilds and reloads the page when content changes."""
+    from .serve import serve as run_serve
+
+    run_serve(root, lang, audience, port)
+
+
+def run() -> None:  # pragma: no cover - the console script
+    main(prog_name="kb")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,362 @@
+"""Render stage: one plain mkdocs project per language and audience.
+
+Each project is a docs tree of generated Markdown pages and a small ``mkdocs.yml`` that inherits
+the city's own (``INHERIT``) and sets what the build needs: where to write, the language, the
+theme folder, the search settings and a navigation of department pages only (so build time and
+page size grow linearly with the catalog). Nothing here touches the output folder.
+
+Escaping: plain-text fields go through the ``text`` filter (HTML-escaped, Markdown characters
+backslash-escaped), so a department cannot inject markup through a name or a summary. Markdown
+fields go through ``md``, which resolves ``service:`` and ``article:`` links; their rendered HTML
+is sanitised by the build hook.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+import jinja2
+import yaml
+
+from .i18n import Fallback, Formatter
+from .model import DAYS, Article, Department, Service, Site
+from .validate import LINK_RE
+
+HOOKS = Path(__file__).with_name("hooks.py")
+PACKAGE_THEME = Path(__file__).with_name("theme")
+MARKDOWN_EXTENSIONS = [
+    "admonition", "attr_list", "md_in_html", "tables", "def_list",
+    {"toc": {"permalink": False}},
+    "pymdownx.details", {"pymdownx.superfences": {}},
+]
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}!#+\-.>~])")
+
+
+def esc_text(value) -> str:
+    """Plain text for a Markdown page: no HTML, no Markdown, no surprises."""
+    if value is None:
+        return ""
+    s = html.escape(str(value), quote=True).replace("|", "&#124;")
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    s = re.sub(r"\s*\n\s*", " ", s)
+    if isinstance(value, Fallback):
+        return f'<span lang="{value.lang}" class="kb-untranslated">{s}</span>'
+    return s
+
+
+def esc_attr(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def slug(text: str) -> str:
+    """A URL-safe id from a source-language name ('Streets and sidewalks' -> 'streets-and-sidewalks')."""
+    s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")[:64].strip("-") or "group"
+
+
+def sort_key(text: str):
+    s = unicodedata.normalize("NFKD", str(text)).casefold()
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+def tel(number: str | None) -> str:
+    return "tel:" + re.sub(r"[^0-9+]", "", number or "")
+
+
+@dataclass
+class Page:
+    path: str  # docs-relative, like services/pothole-repair.md
+    text: str
+
+
+@dataclass
+class Project:
+    """A plain mkdocs project on disk."""
+
+    lang: str
+    audience: str
+    dir: Path
+    site_dir: Path
+    pages: list[Page] = field(default_factory=list)
+
+    @property
+    def config_file(self) -> Path:
+        return self.dir / "mkdocs.yml"
+
+
+def _env(gettext_obj) -> jinja2.Environment:
+    loader = jinja2.PackageLoader("generator", "templates")
+    env = jinja2.Environment(loader=loader, autoescape=False, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+                             extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(gettext_obj, newstyle=True)
+    env.filters["text"] = esc_text
+    env.filters["attr"] = esc_attr
+    env.filters["tel"] = tel
+    return env
+
+
+class Renderer:
+    """Renders the pages of one (translated) site model in one language."""
+
+    def __init__(self, site: Site, lang: str, gettext_obj, groups: dict[str, str]):
+        self.site = site
+        self.lang = lang
+        self.language = site.config.language(lang)
+        self.fmt = Formatter(self.language)
+        self.env = _env(gettext_obj)
+        self._ = gettext_obj.gettext
+        self.ngettext = gettext_obj.ngettext
+        self.groups = groups  # translated group name -> slug of the source name
+        self.page_path = ""
+
+    # --- links ----------------------------------------------------------------------------------
+
+    def link(self, target: str) -> str:
+        """A relative link from the page being rendered to another docs page."""
+        return posixpath.relpath(target, posixpath.dirname(self.page_path) or ".")
+
+    def md(self, text: str | None) -> str:
+        """Markdown content with service: and article: links resolved for this site."""
+        if not text:
+            return ""
+
+        def repl(m: re.Match) -> str:
+            kind, target = m.group(1), m.group(2)
+            if kind == "service" and target in self.site.services:
+                return f"]({self.link(f'services/{target}.md')})"
+            if kind == "article" and target in self.site.articles:
+                return f"]({self.link(f'answers/{target}.md')})"
+            return "](#)"  # not in this audience's site; the text stays
+
+        out = LINK_RE.sub(repl, str(text))
+        # A link to a page this audience does not have: keep its words, drop the link.
+        out = re.sub(r"\[([^\]]*)\]\(#\)", r"\1", out)
+        if isinstance(text, Fallback):
+            return f'<div lang="{text.lang}" class="kb-untranslated" markdown>\n\n{out}\n\n</div>'
+        return out
+
+    # --- page helpers ----------------------------------------------------------------------------
+
+    def hours_rows(self, dept: Department) -> list[tuple[str, str]]:
+        if not dept.hours:
+            return []
+        rows = []
+        for i, ranges in enumerate(dept.hours.days):
+            if not ranges:
+                value = self._("Closed")
+            else:
+                value = ", ".join(f"{self.fmt.time(a)}–{self.fmt.time(b)}" for a, b in ranges)
+                if ranges == (("00:00", "24:00"),):
+                    value = self._("Open 24 hours")
+            rows.append((self.fmt.day(i), value))
+        return rows
+
+    def response_time(self, svc: Service) -> str:
+        if not svc.response_time:
+            return ""
+        value, unit = svc.response_time
+        n = self.fmt.number(value)
+        count = int(value) if float(value).is_integer() else 2
+        ng = self.ngettext
+        words = {
+            "hours": lambda: ng("%(num)s hour", "%(num)s hours", count),
+            "days": lambda: ng("%(num)s day", "%(num)s days", count),
+            "business_days": lambda: ng("%(num)s business day", "%(num)s business days", count),
+            "weeks": lambda: ng("%(num)s week", "%(num)s weeks", count),
+        }
+        return words[unit]() % {"num": n}
+
+    def context(self) -> dict:
+        site = self.site
+        return {
+            "site": site, "config": site.config, "lang": self.lang, "audience": site.audience,
+            "agent": site.audience == "agent", "link": self.link, "md": self.md,
+            "fmt": self.fmt, "hours_rows": self.hours_rows, "response_time": self.response_time,
+            "group_slug": lambda g: self.groups[g], "DAYS": DAYS,
+        }
+
+    def page(self, path: str, template: str, front: dict, **values) -> Page:
+        self.page_path = path
+        body = self.env.get_template(template).render(**self.context(), **values)
+        head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
+        return Page(path, f"---\n{head}---\n\n{body}")
+
+    # --- pages ----------------------------------------------------------------------------------
+
+    def pages(self) -> list[Page]:
+        site = self.site
+        pages = [self.home(), self.a_to_z()]
+        by_group: dict[str, list[Service]] = {}
+        for svc in site.services.values():
+            by_group.setdefault(svc.group, []).append(svc)
+        for name, services in sorted(by_group.items(), key=lambda kv: sort_key(kv[0])):
+            pages.append(self.page(
+                f"groups/{self.groups[name]}.md", "pages/group.md.j2",
+                {"title": str(name), "search": {"exclude": True}},
+                name=name, services=sorted(services, key=lambda s: sort_key(s.name))))
+        for svc in site.services.values():
+            pages.append(self.service(svc))
+        for dept in site.departments.values():
+            pages.append(self.department(dept))
+        for art in site.articles.values():
+            pages.append(self.article(art))
+        if site.audience == "agent":
+            pages.append(self.page("transfers.md", "pages/transfers.md.j2",
+                                   {"title": self._("Transfer directory")},
+                                   departments=self.departments_sorted()))
+        return pages
+
+    def departments_sorted(self) -> list[Department]:
+        return sorted(self.site.departments.values(), key=lambda d: (d.kind != "city", sort_key(d.name)))
+
+    def home(self) -> Page:
+        site = self.site
+        groups: dict[str, int] = {}
+        for svc in site.services.values():
+            groups[svc.group] = groups.get(svc.group, 0) + 1
+        emergencies = sorted((s for s in site.services.values() if s.emergency),
+                             key=lambda s: sort_key(s.name))
+        return self.page("index.md", "pages/home.md.j2",
+                         {"title": str(site.config.city), "template": "kb-home.html",
+                          "search": {"exclude": True}, "hide": ["navigation", "toc"]},
+                         groups=sorted(groups.items(), key=lambda kv: sort_key(kv[0])),
+                         departments=self.departments_sorted(), emergencies=emergencies)
+
+    def a_to_z(self) -> Page:
+        entries = [(s.name, f"services/{s.id}.md", s.summary) for s in self.site.services.values()]
+        entries += [(a.title, f"answers/{a.id}.md", a.summary or "") for a in self.site.articles.values()]
+        entries.sort(key=lambda e: sort_key(e[0]))
+        letters: dict[str, list] = {}
+        for e in entries:
+            first = sort_key(e[0])[:1].upper() or "#"
+            letters.setdefault(first if first.isalpha() else "#", []).append(e)
+        return self.page("a-z.md", "pages/a-z.md.j2",
+                         {"title": self._("A to Z"), "search": {"exclude": True}}, letters=letters)
+
+    def service(self, svc: Service) -> Page:
+        site = self.site
+        dept = site.departments[svc.department]
+        related = [site.services[r] for r in svc.related if r in site.services]
+        front = {"title": str(svc.name), "description": str(svc.summary)}
+        return self.page(f"services/{svc.id}.md", "pages/service.md.j2", front, s=svc, dept=dept,
+                         related=related, articles=site.articles_about(svc.id),
+                         transfer_dept=site.departments.get(svc.agent.transfer.to)
+                         if svc.agent and svc.agent.transfer else None)
+
+    def department(self, dept: Department) -> Page:
+        services = sorted(self.site.services_of(dept.id), key=lambda s: sort_key(s.name))
+        front = {"title": str(dept.name)}
+        if dept.description:
+            front["description"] = str(dept.description)
+        return self.page(f"departments/{dept.id}.md", "pages/department.md.j2", front, d=dept,
+                         services=services)
+
+    def article(self, art: Article) -> Page:
+        services = [self.site.services[s] for s in art.services if s in self.site.services]
+        front = {"title": str(art.title)}
+        if art.summary:
+            front["description"] = str(art.summary)
+        return self.page(f"answers/{art.id}.md", "pages/article.md.j2", front, a=art,
+                         services=services)
+
+
+def group_slugs(source_site: Site, translated: Site) -> dict[str, str]:
+    """Translated group name -> slug of the source-language name (same URL in every language)."""
+    out = {}
+    for sid, svc in translated.services.items():
+        out[svc.group] = slug(str(source_site.services[sid].group))
+    return out
+
+
+def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, root: Path,
+                   nav: list, gettext_obj) -> dict:
+    """The derived mkdocs.yml of one language and audience."""
+    config = site.config
+    language = config.language(lang)
+    _ = gettext_obj.gettext
+    base = config.site_url.rstrip("/") + "/"
+    if site.audience == "agent":
+        base = (config.agent_site_url or base + "agent/").rstrip("/") + "/"
+    search = {"lang": lang if lang in SEARCH_LANGS else "en"}
+    if lang not in SEARCH_LANGS:
+        search["pipeline"] = ["trimmer"]  # no stemmer or stop words of another language
+    return {
+        "INHERIT": str((root / "mkdocs.yml").resolve()),
+        "site_name": f"{config.city} 311",
+        "docs_dir": "docs",
+        "site_dir": str(site_dir),
+        "site_url": f"{base}{lang}/",
+        "use_directory_urls": True,
+        "strict": False,
+        "theme": {
+            "name": "material", "custom_dir": "theme", "language": lang,
+            "font": False, "direction": language.dir,
+        },
+        "plugins": [{"search": search}],
+        "hooks": [str(HOOKS)],
+        "markdown_extensions": MARKDOWN_EXTENSIONS,
+        "extra_css": ["kb/kb.css"],
+        "extra_javascript": ["kb/kb.js"],
+        "nav": nav,
+        "extra": {
+            "kb_build": {
+                "lang": lang, "audience": site.audience, "dir": language.dir,
+                "city": str(config.city), "phones": {k: v for k, v in vars(config.phones).items() if v},
+                "languages": [{"code": lg.code, "name": lg.name} for lg in config.languages],
+                "source": config.source.code,
+                "strings": {
+                    "emergency": _("Emergency? Call"),
+                    "call": _("City services:"),
+                    "search_label": _("What do you need help with?"),
+                    "search_placeholder": _("For example: missed trash pickup"),
+                    "search_button": _("Search"),
+                },
+            },
+        },
+    }
+
+
+# Languages lunr (as shipped with mkdocs) has a stemmer for.
+SEARCH_LANGS = {"ar", "da", "de", "du", "en", "es", "fi", "fr", "hi", "hu", "hy", "it", "ja", "kn",
+                "ko", "nl", "no", "pt", "ro", "ru", "sa", "sv", "ta", "te", "th", "tr", "vi", "zh"}
+
+
+def nav_for(renderer: Renderer) -> list:
+    _ = renderer._
+    depts = renderer.departments_sorted()
+    city = [{str(d.name): f"departments/{d.id}.md"} for d in depts if d.kind == "city"]
+    partners = [{str(d.name): f"departments/{d.id}.md"} for d in depts if d.kind != "city"]
+    nav: list = [{_("Home"): "index.md"}, {_("A to Z"): "a-z.md"}]
+    if city:
+        nav.append({_("Departments"): city})
+    if partners:
+        nav.append({_("Other agencies"): partners})
+    if renderer.site.audience == "agent":
+        nav.append({_("Transfer directory"): "transfers.md"})
+    return nav
+
+
+def write_project(site: Site, source_site: Site, lang: str, gettext_obj, root: Path,
+                  project_dir: Path, site_dir: Path) -> Project:
+    """Write the mkdocs project of one language and audience into project_dir."""
+    renderer = Renderer(site, lang, gettext_obj, group_slugs(source_site, site))
+    project = Project(lang, site.audience, project_dir, site_dir, renderer.pages())
+    docs = project_dir / "docs"
+    for page in project.pages:
+        target = docs / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.text, "utf-8")
+    theme = project_dir / "theme"
+    shutil.copytree(PACKAGE_THEME, theme, dirs_exist_ok=True)
+    if (root / "theme").is_dir():  # the city's own overrides win
+        shutil.copytree(root / "theme", theme, dirs_exist_ok=True)
+    cfg = project_config(site, lang, project_dir, site_dir, root, nav_for(renderer), gettext_obj)
+    project.config_file.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), "utf-8")
+    return project

@@ -1,0 +1,58 @@
+"""Scaffolding: a new site (`kb init`) and new content files (`kb new`)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from .errors import KbError
+from .load import ID_HINT, ID_RE
+
+FILES = {"service": ("catalog/services", ".yaml"), "article": ("articles", ".md")}
+
+
+def _template(name: str) -> str:
+    return (resources.files("generator") / "scaffold" / name).read_text("utf-8")
+
+
+def new(root: Path, kind: str, id_: str) -> Path:
+    if not ID_RE.match(id_) or len(id_) > 64:
+        raise KbError(f"'{id_}' is not a valid id: {ID_HINT}")
+    folder, ext = FILES[kind]
+    path = Path(root) / folder / f"{id_}{ext}"
+    if path.exists():
+        raise KbError(f"{path} already exists; edit it, or choose another id")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    name = id_.replace("-", " ").capitalize()
+    path.write_text(_template(f"new-{kind}{ext}").replace("{{name}}", name).replace("{{id}}", id_),
+                    "utf-8")
+    return path
+
+
+LANG_NAMES = {"en": "English", "es": "Español", "fr": "Français", "so": "Soomaali", "hmn": "Hmoob",
+              "ar": "العربية"}
+
+
+def init(directory: Path, city: str, langs: list[str]) -> None:
+    directory = Path(directory)
+    if (directory / "mkdocs.yml").exists():
+        raise KbError(f"{directory / 'mkdocs.yml'} already exists; 'kb init' only starts new sites")
+    for code in langs:
+        if not code.replace("-", "").isalnum():
+            raise KbError(f"--lang {code}: not a language code; use codes like 'en' or 'es'")
+    for sub in ("catalog/departments", "catalog/services", "catalog/alerts", "articles",
+                "translations", "theme"):
+        (directory / sub).mkdir(parents=True, exist_ok=True)
+    languages = "\n".join(
+        f"      - {{code: {code}, name: \"{LANG_NAMES.get(code, code)}\"}}" for code in langs)
+    config = (_template("site/mkdocs.yml").replace("{{city}}", city.replace('"', "'"))
+              .replace("{{languages}}", languages))
+    (directory / "mkdocs.yml").write_text(config, "utf-8")
+    (directory / "catalog/departments/contact-centre.yaml").write_text(
+        _template("site/contact-centre.yaml").replace("{{city}}", city), "utf-8")
+    (directory / "catalog/calendar.yaml").write_text(_template("site/calendar.yaml"), "utf-8")
+    (directory / ".gitignore").write_text("site/\n", "utf-8")
+    (directory / "theme" / "README.md").write_text(
+        "Files here override the base theme (Material for MkDocs custom_dir). For example\n"
+        "`theme/kb/kb.css` replaces the base stylesheet, `theme/assets/logo.svg` adds a logo.\n",
+        "utf-8")
