@@ -150,7 +150,7 @@ def _yaml_problem(exc: yaml.YAMLError, offset: int) -> LoadError:
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = problem if not context else f"{problem} ({context})"
-    if "\t" in message or "'\\t'" in message:
+    if "\t" in message or "'\\t'" in message or "tab character" in message:
         message += "; indent with spaces, not tabs"
     elif "mapping values are not allowed" in message:
         message += "; put quotes around a value that contains ': '"

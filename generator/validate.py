@@ -120,9 +120,9 @@ class _Checker:
             if not ID_RE.match(target):
                 msg = f"'{kind}:{target}' is not a valid link: {kind}: is followed by an id"
             if line0 is not None:  # an article body: point at the exact line and column
-                before = text[: m.start()]
+                before = text[: m.start(1)]
                 line = line0 + before.count("\n")
-                col = m.start() - (before.rfind("\n") + 1) + 2
+                col = m.start(1) - (before.rfind("\n") + 1) + 1
                 self.problems.add(doc.path, line, col, field_name(path), msg)
             else:
                 self.error(doc, path, msg)
@@ -141,9 +141,9 @@ class _Checker:
         msg = (f"links to article:{target}, which is for agents only; residents see the text "
                "without the link")
         if line0 is not None:
-            before = text[: m.start()]
+            before = text[: m.start(1)]
             self.problems.add(doc.path, line0 + before.count("\n"),
-                              m.start() - (before.rfind("\n") + 1) + 2, field_name(path), msg,
+                              m.start(1) - (before.rfind("\n") + 1) + 1, field_name(path), msg,
                               WARNING)
 
     def markdown_fields(self, doc: Doc) -> None:

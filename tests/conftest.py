@@ -1,0 +1,151 @@
+"""Shared fixtures: tiny content trees written by the test itself, and the kb command."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1790000000")
+
+REPO = Path(__file__).resolve().parent.parent
+
+MKDOCS_YML = """\
+site_name: Testville 311
+site_url: https://311.testville.example/
+theme:
+  name: material
+  font: false
+extra:
+  kb:
+    city: Testville
+    timezone: America/Chicago
+    phones: {main: "311", outside: "+1 555-555-0311", tty: "555-555-0312"}
+    languages:
+      - {code: en, name: English}
+"""
+
+DEPARTMENT = """\
+name: Public Works
+kind: city
+description: Keeps streets safe.
+phone: "555-555-0100"
+hours:
+  mon: ["07:30-16:30"]
+  tue: ["07:30-16:30"]
+  wed: ["07:30-16:30"]
+  thu: ["07:30-16:30"]
+  fri: ["07:30-16:30"]
+  sat: closed
+  sun: closed
+agent:
+  transfer_line: "555-555-0199"
+  notes: Dispatcher answers around the clock.
+"""
+
+SERVICE = """\
+name: Pothole repair
+department: public-works
+group: Streets and sidewalks
+summary: Report a pothole on a city street so a crew can fill it.
+keywords: [pothole, hole in the road]
+description: |
+  Crews fill potholes on city streets. See [streetlights](service:streetlight-outage).
+request:
+  channels:
+    - {type: online, url: "https://testville.example/report/pothole"}
+    - {type: phone}
+  questions:
+    - {code: location, prompt: "Where is the pothole?", datatype: string, required: true}
+    - {code: size, prompt: "How big is it?", datatype: singlevaluelist, values: [{key: small, name: Smaller than a plate}, {key: large, name: Larger than a tire}]}
+response_time: {value: 3, unit: business_days}
+fees: none
+related: [streetlight-outage]
+agent:
+  script: |
+    "I can take that report. Where is the pothole?"
+  transfer: {to: public-works, when: "caller reports a sinkhole"}
+owner: {department: public-works, contact: streets@testville.example}
+review: {last_reviewed: 2026-09-01, every_days: 180}
+open311: {code: "4", type: realtime}
+"""
+
+SERVICE2 = """\
+name: Streetlight outage
+department: public-works
+group: Streets and sidewalks
+summary: Report a streetlight that is out or flickering.
+"""
+
+ARTICLE = """\
+---
+title: Potholes
+services: [pothole-repair]
+audience: both
+---
+Potholes get filled within three business days.
+
+!!! say
+    "Thanks for calling about the pothole."
+
+## What happens next
+
+A crew visits.
+"""
+
+
+def write_tree(root: Path, files: dict[str, str | bytes | None]) -> Path:
+    """Write a content tree: {relative path: text}; None removes a file of the base tree."""
+    for rel, content in files.items():
+        path = root / rel
+        if content is None:
+            if path.exists():
+                path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content) if content.startswith("\n") else content, "utf-8")
+    return root
+
+
+BASE_TREE = {
+    "mkdocs.yml": MKDOCS_YML,
+    "catalog/departments/public-works.yaml": DEPARTMENT,
+    "catalog/services/pothole-repair.yaml": SERVICE,
+    "catalog/services/streetlight-outage.yaml": SERVICE2,
+    "articles/potholes.md": ARTICLE,
+}
+
+
+@pytest.fixture
+def make_tree(tmp_path):
+    """make_tree({path: text}) -> a valid small tree with those files added, changed or removed."""
+
+    def make(changes: dict[str, str | bytes | None] | None = None, base: bool = True) -> Path:
+        root = tmp_path / "city"
+        root.mkdir(exist_ok=True)
+        if base:
+            write_tree(root, BASE_TREE)
+        write_tree(root, changes or {})
+        return root
+
+    return make
+
+
+@pytest.fixture
+def kb():
+    """kb('check', '--root', path) -> click Result (exit_code, output, stderr)."""
+    runner = CliRunner()
+
+    def run(*args: str | Path):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return run
