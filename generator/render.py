@@ -306,12 +306,14 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
         "extra_javascript": ["kb/kb.js"],
         "nav": nav,
         "extra": {
+            "generator": False,
             "kb_build": {
                 "lang": lang, "audience": site.audience, "dir": language.dir,
                 "city": str(config.city), "phones": {k: v for k, v in vars(config.phones).items() if v},
                 "languages": [{"code": lg.code, "name": lg.name} for lg in config.languages],
                 "source": config.source.code,
                 "strings": {
+                    "home_title": _("%(city)s 311: city services") % {"city": config.city},
                     "emergency": _("Emergency? Call"),
                     "call": _("City services:"),
                     "search_label": _("What do you need help with?"),
