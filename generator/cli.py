@@ -131,6 +131,10 @@ def serve(root: Path, lang: str | None, audience: str, port: int) -> None:
     run_serve(root, lang, audience, port)
 
 
+from .review import review_cli  # noqa: E402
+main.add_command(review_cli, "review")
+
+
 def run() -> None:  # pragma: no cover - the console script
     main(prog_name="kb")
 

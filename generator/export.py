@@ -9,12 +9,14 @@ import html
 import json
 from pathlib import Path
 
+from . import changes
 from .model import Site
 
 
 def export(sites: dict[str, Site], source_site: Site, stage: Path, langs: list[str]) -> None:
     """Write the audience-level files of one build into its staging folder."""
     write_language_chooser(source_site, stage, langs)
+    changes.write(sites, stage, langs)  # changes.json, changes.xml, <lang>/changes.xml
 
 
 def write_language_chooser(site: Site, stage: Path, langs: list[str]) -> None:

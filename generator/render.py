@@ -26,6 +26,8 @@ import yaml
 
 from .i18n import Fallback, Formatter
 from .model import DAYS, Article, Department, Service, Site
+from .changes import whats_new_page
+from .review import today as review_today
 from .validate import LINK_RE
 
 HOOKS = Path(__file__).with_name("hooks.py")
@@ -111,6 +113,7 @@ class Renderer:
         self.language = site.config.language(lang)
         self.fmt = Formatter(self.language)
         self.env = _env(gettext_obj)
+        self.env.globals["review_as_of"] = review_today(site.config.timezone)  # the overdue badge
         self._ = gettext_obj.gettext
         self.ngettext = gettext_obj.ngettext
         self.groups = groups  # translated group name -> slug of the source name
@@ -211,6 +214,7 @@ class Renderer:
             pages.append(self.page("transfers.md", "pages/transfers.md.j2",
                                    {"title": self._("Transfer directory")},
                                    departments=self.departments_sorted()))
+            pages.append(whats_new_page(self))
         return pages
 
     def departments_sorted(self) -> list[Department]:
@@ -342,6 +346,7 @@ def nav_for(renderer: Renderer) -> list:
         nav.append({_("Other agencies"): partners})
     if renderer.site.audience == "agent":
         nav.append({_("Transfer directory"): "transfers.md"})
+        nav.append({_("What's new"): "whats-new.md"})
     return nav
 
 

@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import schema
+from . import review, schema
 from .errors import WARNING, Problems
 from .load import ID_RE, Doc, Tree, field_name
 
@@ -31,6 +31,9 @@ def validate(tree: Tree, problems: Problems) -> None:
            for kind in ("department", "service", "article", "alert")}
     tz_default = tree.config.get(("extra", "kb", "timezone")) if config_ok and tree.config else None
     check = _Checker(ids, problems)
+    kb = tree.config.get(("extra", "kb")) if config_ok and tree.config else None
+    check.as_of = review.today(tz_default)
+    check.reviewers = (kb or {}).get("reviewers")  # None: the site does not use CODEOWNERS
     for doc in valid:
         getattr(check, doc.kind)(doc, tz_default)
     check.open311_codes([d for d in valid if d.kind == "service"])
@@ -83,6 +86,8 @@ class _Checker:
     def __init__(self, ids: dict[str, dict[str, Doc]], problems: Problems):
         self.ids = ids
         self.problems = problems
+        self.as_of = review.today()
+        self.reviewers: dict | None = None
 
     def error(self, doc: Doc, path: tuple, message: str, severity: str = "error") -> None:
         line, col = doc.pos(path)
@@ -154,7 +159,29 @@ class _Checker:
         if doc.get(("owner", "department")):
             self.ref(doc, ("owner", "department"), "department", doc.get(("owner", "department")))
         if doc.get(("review", "last_reviewed")):
-            self.date(doc, ("review", "last_reviewed"), doc.get(("review", "last_reviewed")))
+            if self.date(doc, ("review", "last_reviewed"), doc.get(("review", "last_reviewed"))):
+                self.review_due(doc)
+        self.reviewer(doc)
+
+    def review_due(self, doc: Doc) -> None:
+        """A warning when the review date has passed (--strict: an error)."""
+        due = review.due_date(doc.get(("review",)))
+        if due and due < self.as_of:
+            every = doc.get(("review", "every_days"), review.DEFAULT_EVERY_DAYS)
+            self.error(doc, ("review", "last_reviewed"),
+                       f"review was due on {due.isoformat()} (every {every} days); check this "
+                       "page with its owner, then set last_reviewed to the date of the check",
+                       WARNING)
+
+    def reviewer(self, doc: Doc) -> None:
+        """A warning when the owner has no reviewer in extra.kb.reviewers (only when there is one)."""
+        if self.reviewers is None:
+            return
+        owner, path = review.owner_of(doc)
+        if owner and owner not in self.reviewers:
+            self.error(doc, path, f"owner '{owner}' has no reviewer: add '{owner}: \"@org/team\"' "
+                                  "to extra.kb.reviewers in mkdocs.yml so that CODEOWNERS asks them "
+                                  "to review changes", WARNING)
 
     # --- one method per kind -------------------------------------------------------------------
 
