@@ -133,6 +133,8 @@ def serve(root: Path, lang: str | None, audience: str, port: int) -> None:
 
 from .review import review_cli  # noqa: E402
 main.add_command(review_cli, "review")
+from .codeowners import codeowners_cli  # noqa: E402
+main.add_command(codeowners_cli, "codeowners")
 
 
 def run() -> None:  # pragma: no cover - the console script
