@@ -135,6 +135,8 @@ from .review import review_cli  # noqa: E402
 main.add_command(review_cli, "review")
 from .codeowners import codeowners_cli  # noqa: E402
 main.add_command(codeowners_cli, "codeowners")
+from .diff import diff_cli  # noqa: E402
+main.add_command(diff_cli, "diff")
 
 
 def run() -> None:  # pragma: no cover - the console script
