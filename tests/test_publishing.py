@@ -1,0 +1,176 @@
+"""The publishing guide's nginx configuration does what the guide says: served under a sub-path,
+with the right content types, caching headers and not-found page."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO
+
+DOC = REPO / "docs" / "publishing.md"
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
+def documented_nginx() -> str:
+    blocks = re.findall(r"```nginx\n(.*?)```", DOC.read_text("utf-8"), re.S)
+    assert len(blocks) == 1
+    return blocks[0]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if NGINX is None:
+        pytest.fail("nginx is needed (scripts/setup.sh --test installs it)")
+    base = tmp_path_factory.mktemp("nginx")
+    www = base / "www" / "311"
+    files = {
+        "index.html": "<!doctype html><title>Riverton 311</title>",
+        "en/index.html": "<!doctype html><title>Home</title>",
+        "en/404.html": "<!doctype html><title>Not found</title>",
+        "en/changes.xml": "<feed xmlns='http://www.w3.org/2005/Atom'/>",
+        "changes.xml": "<feed xmlns='http://www.w3.org/2005/Atom'/>",
+        "changes.json": "{}",
+        "en/search/search_index.json": "{}",
+        "en/assets/javascripts/bundle.79ae519e.min.js": "1",
+        "en/kb/kb.css": "body{}",
+        "en/sitemap.xml": "<urlset/>",
+        "api/v1/en/catalog.json": "{}",
+        "open311/v2/services.xml": "<services/>",
+    }
+    for rel, text in files.items():
+        (www / rel).parent.mkdir(parents=True, exist_ok=True)
+        (www / rel).write_text(text, "utf-8")
+    port = free_port()
+    server_block = documented_nginx().replace("listen 80;", f"listen 127.0.0.1:{port};") \
+                                     .replace("root /srv/www;", f"root {base / 'www'};")
+    temp = base / "temp"
+    temp.mkdir()
+    (base / "nginx.conf").write_text(f"""
+daemon off;
+master_process off;
+pid {base}/nginx.pid;
+error_log {base}/error.log;
+events {{}}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+{server_block}
+}}
+""")
+    proc = subprocess.Popen([NGINX, "-p", str(base), "-c", str(base / "nginx.conf"),
+                             "-e", str(base / "error.log")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(proc.stderr.read().decode())
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def get(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.status, resp.headers, resp.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read().decode()
+
+
+@pytest.mark.parametrize("path, status, content_type, cache", [
+    ("/311/", 200, "text/html; charset=utf-8", "no-cache"),
+    ("/311/en/", 200, "text/html; charset=utf-8", "no-cache"),
+    ("/311/changes.xml", 200, "application/atom+xml; charset=utf-8", "no-cache"),
+    ("/311/en/changes.xml", 200, "application/atom+xml; charset=utf-8", "no-cache"),
+    ("/311/changes.json", 200, "application/json; charset=utf-8", "no-cache"),
+    ("/311/en/search/search_index.json", 200, "application/json; charset=utf-8", "no-cache"),
+    ("/311/api/v1/en/catalog.json", 200, "application/json; charset=utf-8", "no-cache"),
+    ("/311/open311/v2/services.xml", 200, "application/xml; charset=utf-8", "no-cache"),
+    ("/311/en/sitemap.xml", 200, "application/xml; charset=utf-8", "no-cache"),
+    ("/311/en/kb/kb.css", 200, "text/css; charset=utf-8", "no-cache"),
+    ("/311/en/assets/javascripts/bundle.79ae519e.min.js", 200, None,
+     "public, max-age=31536000, immutable"),
+])
+def test_documented_nginx_config(server, path, status, content_type, cache):
+    code, headers, _ = get(server + path)
+    assert code == status
+    if content_type:
+        assert headers["Content-Type"] == content_type
+    assert headers["Cache-Control"] == cache
+
+
+def test_data_for_other_tools_may_be_read_by_any_page(server):
+    assert get(server + "/311/api/v1/en/catalog.json")[1]["Access-Control-Allow-Origin"] == "*"
+    assert get(server + "/311/en/")[1]["Access-Control-Allow-Origin"] is None
+
+
+def test_not_found_shows_the_site_404_page(server):
+    code, _, body = get(server + "/311/en/services/no-such-service/")
+    assert code == 404 and "Not found" in body
+
+
+def shell_commands(node) -> list[str]:
+    """The shell lines of a workflow: GitHub's `run:` and GitLab's `script:` entries."""
+    out = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "run" and isinstance(value, str):
+                out.append(value)
+            elif key in ("script", "before_script") and isinstance(value, list):
+                out += [v for v in value if isinstance(v, str)]
+            else:
+                out += shell_commands(value)
+    elif isinstance(node, list):
+        for value in node:
+            out += shell_commands(value)
+    return out
+
+
+def test_example_workflows_use_only_real_kb_commands_and_options(kb):
+    """The CI examples cannot drift from the command line: every kb call they make exists."""
+    workflows = sorted((REPO / "docs" / "workflows").rglob("*.yml"))
+    assert {p.name for p in workflows} == {"kb-check.yml", "kb-publish.yml", ".gitlab-ci.yml"}
+    calls = []
+    for path in workflows:
+        for command in shell_commands(yaml.safe_load(path.read_text("utf-8"))):
+            calls += re.findall(
+                r"(?:^|[\s;&|(])(?:\.venv/bin/)?kb ([a-z][a-z0-9-]*)((?: --?[a-z][a-z-]*)*)", command)
+    used = {(cmd, opt) for cmd, opts in calls for opt in opts.split()}
+    commands = {cmd for cmd, _ in calls}
+    assert {"check", "build", "diff", "codeowners"} <= commands
+    for cmd in commands:
+        help_text = kb(cmd, "--help")
+        assert help_text.exit_code == 0, cmd
+        for c, opt in used:
+            if c == cmd:
+                assert opt in help_text.stdout, (cmd, opt)
+    assert ("check", "--format") in used and ("build", "--audience") in used
+    for path in workflows:  # the public publish step never ships the agent site
+        text = path.read_text("utf-8")
+        assert not re.search(r"path: site/?\s*$|mv site public|site/ +\S*public", text, re.M), path
