@@ -169,7 +169,8 @@ def _log(root: Path) -> list[tuple[str, str, str, str, str]] | None:
 
 
 def _visible(kind: str, parsed: tuple[dict, str] | None) -> bool:
-    return kind == "service" or parsed is None or parsed[0].get("audience", "both") != "agent"
+    """Whether residents saw this version (an article that cannot be read counts as internal)."""
+    return kind == "service" or (parsed is not None and parsed[0].get("audience", "both") != "agent")
 
 
 def _view(kind: str, parsed: tuple[dict, str] | None, public: bool):

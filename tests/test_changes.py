@@ -258,3 +258,13 @@ def test_agent_whats_new_page(built):
     nav = (built / "agent" / "en" / "transfers" / "index.html").read_text("utf-8")
     assert re.search(r'href="\.\./whats-new/"[^>]*>\s*(<[^>]+>\s*)*What\'s new', nav)  # in the nav
     assert not (built / "public" / "en" / "whats-new").exists()
+
+
+def test_an_unreadable_version_of_an_article_is_never_public(tmp_path):
+    repo = Repo(tmp_path / "city")
+    repo.commit({**BASE_TREE, "articles/override-codes.md": SECRET.replace(
+        "audience: agent", "audience: [agent")}, "Broken front matter", "2026-09-01T10:00:00Z")
+    repo.commit({"articles/override-codes.md": None}, "Remove it", "2026-09-02T10:00:00Z")
+    public = write_changes(tmp_path / "city", tmp_path / "out")["public"]
+    assert "override-codes" not in (public / "changes.json").read_text("utf-8")
+    assert "override-codes" not in (public / "changes.xml").read_text("utf-8")
