@@ -157,3 +157,24 @@ def test_broken_working_tree_reports_its_errors(repo, kb):
     result = kb("diff", "HEAD", "--root", repo.root)
     assert result.exit_code == 1
     assert "catalog/services/pothole-repair.yaml:2:13: department: no department 'nowhere'" in result.stderr
+
+
+def test_a_language_without_a_po_file(repo, kb):
+    from conftest import write_tree
+
+    write_tree(repo.root, {
+        "mkdocs.yml": CONFIG + "      - {code: fr, name: Français}\n",
+        "catalog/services/pothole-repair.yaml": SERVICE.replace(
+            "Report a pothole on a city street so a crew can fill it.", NEW_SUMMARY)})
+    result = kb("diff", "HEAD", "--root", repo.root)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    fr = text[text.index("Français (fr)"):]
+    assert fr.splitlines()[:4] == [
+        "Français (fr): no translations/fr.po, pages show the source language",
+        "  ~ changed: Pothole repair (service pothole-repair, both sites)  "
+        "catalog/services/pothole-repair.yaml",
+        "      residents see: summary",
+        "      not translated yet: summary",
+    ]
+    assert text.rstrip().endswith("Translations made stale: es: pothole-repair (summary)")
