@@ -6,7 +6,7 @@ import shutil
 
 import yaml
 
-from conftest import ARTICLE, MKDOCS_YML, REPO, SERVICE2
+from conftest import MKDOCS_YML, REPO, SERVICE2
 from gitrepo import Repo
 
 CONFIG = MKDOCS_YML.replace("      - {code: en, name: English}\n", (
@@ -95,3 +95,51 @@ def test_content_in_a_subfolder_of_the_repository(tmp_path, kb):
     assert "/content/catalog/services/pothole-repair.yaml @testville/streets\n" in text
     assert "/content/translations/es.po @testville/spanish\n" in text
 
+
+
+def test_codeowners_for_the_demo(tmp_path, kb):
+    """The demo city: every service and answer goes to its owner department's reviewer.
+
+    Uses the demo's own extra.kb.reviewers; if the demo has none yet, each department gets a
+    team of its own name (as a city would set it up), so the test still checks the whole catalog.
+    """
+    import pytest
+
+    if not (REPO / "catalog" / "services").is_dir():
+        pytest.skip("the demo content (catalog/, articles/) is not in this checkout")
+    root = tmp_path / "demo"
+    root.mkdir()
+    for name in ("catalog", "articles", "translations", "theme"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text("utf-8"))
+    kb_cfg = config["extra"]["kb"]
+    text = (REPO / "mkdocs.yml").read_text("utf-8")
+    if not kb_cfg.get("reviewers"):
+        kb_cfg["reviewers"] = {p.stem: f"@riverton/{p.stem}"
+                               for p in sorted((root / "catalog" / "departments").glob("*.yaml"))}
+        text += "    reviewers:\n" + "".join(f"      {k}: \"{v}\"\n"
+                                             for k, v in kb_cfg["reviewers"].items())
+    (root / "mkdocs.yml").write_text(text, "utf-8")
+    result = kb("codeowners", "--root", root)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr  # every owner of the demo has a reviewer
+    lines = dict(line.split(" ", 1) for line in
+                 (root / "CODEOWNERS").read_text("utf-8").splitlines()
+                 if line and not line.startswith("#"))
+    services = sorted((root / "catalog" / "services").glob("*.yaml"))
+    articles = sorted((root / "articles").glob("*.md"))
+    assert len(services) >= 20 and len(articles) >= 10
+    for path in services:
+        data = yaml.safe_load(path.read_text("utf-8"))
+        owner = (data.get("owner") or {}).get("department") or data["department"]
+        assert lines[f"/catalog/services/{path.name}"] == kb_cfg["reviewers"][owner], path.name
+    for path in articles:
+        front = yaml.safe_load(path.read_text("utf-8").split("---\n")[1])
+        owner = (front.get("owner") or {}).get("department")
+        if owner:
+            assert lines[f"/articles/{path.name}"] == kb_cfg["reviewers"][owner], path.name
+        else:
+            assert f"/articles/{path.name}" not in lines
+    for code, handle in (kb_cfg.get("translators") or {}).items():
+        assert lines[f"/translations/{code}.po"] == handle
