@@ -149,3 +149,89 @@ def kb():
         return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
 
     return run
+
+
+# --- Shared fixtures for whole-site tests -------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright: Debian's Chromium, offline and quiet (never a downloaded browser)."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def demo_root() -> Path:
+    """The repository's own demo city (catalog/, articles/, translations/, mkdocs.yml)."""
+    if not (REPO / "catalog").is_dir():
+        pytest.skip("the demo content (catalog/, articles/) is not in this checkout")
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_root, tmp_path_factory) -> Path:
+    """The demo, built once per test session for every language and both audiences.
+
+    Returns the output folder (with public/ and agent/). Tests must not change it.
+    """
+    from generator.build import build
+
+    out = tmp_path_factory.mktemp("demo-site") / "site"
+    build(demo_root, out, quiet=True)
+    return out
+
+
+class StaticServer:
+    """A folder served over HTTP on 127.0.0.1 (Python's server; nginx has its own test)."""
+
+    def __init__(self, folder: Path, prefix: str = "/"):
+        import functools
+        import http.server
+        import threading
+
+        self.folder = Path(folder)
+        self.prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+        strip = self.prefix
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                              ".json": "application/json", ".xml": "application/xml",
+                              ".js": "text/javascript"}
+
+            def translate_path(self, path):
+                if strip != "/" and not path.startswith(strip):
+                    return str(Path(folder) / "__outside_prefix__")
+                return super().translate_path("/" + path[len(strip):])
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{self.prefix}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def serve():
+    """serve(folder, prefix='/') -> base URL ending in '/'; stopped after the test."""
+    servers: list[StaticServer] = []
+
+    def start(folder: Path, prefix: str = "/") -> str:
+        server = StaticServer(folder, prefix)
+        servers.append(server)
+        return server.url
+
+    yield start
+    for server in servers:
+        server.close()
