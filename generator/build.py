@@ -115,6 +115,10 @@ def _mkdocs_build(config_file: str) -> list[str]:
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             mk_build(cfg)
+        except RecursionError:  # Markdown nested thousands deep (quotes, lists, emphasis)
+            pages = [m for m in caught if m.startswith("Error reading page")]
+            return ["content nested too deeply to render (thousands of nested lists, quotes or "
+                    "emphasis marks); " + ("; ".join(pages) or "simplify the Markdown")]
         finally:
             cfg.plugins.on_shutdown()
     finally:

@@ -4,11 +4,19 @@ Content comes from many hands. Whatever HTML reaches a page body after Markdown 
 cleaned with an allow-list (nh3, the Ammonia sanitiser): no script, no event handler, no
 ``javascript:`` URL, no iframe or form survives, whatever a field contained. This runs before
 Material builds its search index, so the index only ever sees cleaned text.
+
+mkdocs renders its theme with Jinja autoescaping off, so text that the theme prints outside the
+page body (the page title in ``<title>``, the header and the navigation, the meta description,
+the site name, section titles, the theme's own strings) is escaped here, once, as ``Markup``:
+printed as is where the theme prints it raw, and not escaped twice where it applies ``|e``.
 """
 
 from __future__ import annotations
 
+import html
+
 import nh3
+from markupsafe import Markup
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
@@ -41,3 +49,50 @@ def sanitize(html: str) -> str:
 
 def on_page_content(html: str, page, config, files) -> str:  # noqa: ARG001 - mkdocs' hook signature
     return sanitize(html)
+
+
+def text(value):
+    """Plain text made safe for the theme's raw output (Markup passes through unchanged)."""
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return Markup(html.escape(value, quote=True))
+
+
+def _escape_all(value):
+    if isinstance(value, dict):
+        return {k: _escape_all(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escape_all(v) for v in value]
+    return text(value)
+
+
+def on_config(config):
+    config["site_name"] = text(config["site_name"])
+    if config.get("site_description"):
+        config["site_description"] = text(config["site_description"])
+    if isinstance(config["extra"].get("kb_build"), dict):
+        config["extra"]["kb_build"] = _escape_all(config["extra"]["kb_build"])
+    return config
+
+
+def on_nav(nav, config, files):  # noqa: ARG001 - mkdocs' hook signature
+    """Titles given in the navigation config: sections, links, and pages named there."""
+    def walk(items):
+        for item in items:
+            if item.is_page:  # a page's title set from the nav config overrides its front matter
+                if isinstance(vars(item).get("title"), str):
+                    item.title = text(vars(item)["title"])
+            elif item.title is not None:
+                item.title = text(item.title)
+            if item.children:
+                walk(item.children)
+    walk(nav.items)
+    return nav
+
+
+def on_page_markdown(markdown, page, config, files):  # noqa: ARG001 - mkdocs' hook signature
+    """Front matter text (title, description) as escaped text, before anything prints it."""
+    for key in ("title", "description"):
+        if isinstance(page.meta.get(key), str):
+            page.meta[key] = text(page.meta[key])
+    return markdown

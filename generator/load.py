@@ -110,6 +110,11 @@ class _Converter:
             raise LoadError(line, col, field_name(path),
                             f"nested more than {MAX_DEPTH} levels deep; flatten this value")
         self.doc.values[path] = self.at(node.start_mark)
+        if node.tag.startswith(_CODE_TAGS):
+            line, col = self.at(node.start_mark)
+            raise LoadError(line, col, field_name(path),
+                            f"the YAML tag '!!{node.tag.split(':', 2)[2]}' makes mkdocs run Python "
+                            "code when it reads this file; remove it")
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -144,13 +149,16 @@ class _Converter:
         raise LoadError(line, col, field_name(path), f"unsupported YAML tag '{tag}'; remove it")
 
 
-def _yaml_problem(exc: yaml.YAMLError, offset: int) -> LoadError:
+def _yaml_problem(exc: yaml.YAMLError, offset: int, text: str = "") -> LoadError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = problem if not context else f"{problem} ({context})"
-    if "\t" in message or "'\\t'" in message or "tab character" in message:
+    at = text.split("\n")[mark.line][mark.column:mark.column + 1] if mark and text else ""
+    if "found another document" in message:
+        message = "a second document starts here (a line '---'); keep one document per file"
+    elif at == "\t" or "\t" in message or "'\\t'" in message or "tab character" in message:
         message += "; indent with spaces, not tabs"
     elif "mapping values are not allowed" in message:
         message += "; put quotes around a value that contains ': '"
@@ -159,9 +167,19 @@ def _yaml_problem(exc: yaml.YAMLError, offset: int) -> LoadError:
     return LoadError(line, col, SYNTAX, message)
 
 
-def _refuse_aliases(text: str, offset: int) -> None:
-    if "*" not in text and "&" not in text:
+# libyaml composes nested values recursively in C: thousands of '[' crash the process. Nesting
+# this deep is refused from the event stream (which is not recursive) before composing.
+PRESCAN_DEPTH = 200
+# Tags that make mkdocs (which loads mkdocs.yml with PyYAML's unsafe loader) run code.
+_CODE_TAGS = ("tag:yaml.org,2002:python/object", "tag:yaml.org,2002:python/module")
+
+
+def _prescan(text: str, offset: int) -> None:
+    """Refuse anchors and aliases, and nesting deep enough to crash the YAML composer."""
+    deep = text.count("[") + text.count("{") > PRESCAN_DEPTH
+    if not deep and "*" not in text and "&" not in text:
         return
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
@@ -169,17 +187,25 @@ def _refuse_aliases(text: str, offset: int) -> None:
                 raise LoadError(m.line + 1 + offset, m.column + 1, SYNTAX,
                                 "YAML anchors and aliases (&name, *name) are not allowed; "
                                 "write the value out in full")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > PRESCAN_DEPTH:
+                    m = event.start_mark
+                    raise LoadError(m.line + 1 + offset, m.column + 1, SYNTAX,
+                                    f"nested more than {MAX_DEPTH} levels deep; flatten it")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
     except yaml.YAMLError:
         return  # composing reports the syntax error with its place
 
 
 def parse_yaml(doc: Doc, text: str, lenient_tags: bool = False) -> None:
     """Fill doc.data, doc.values and doc.keys from YAML text; raise LoadError on bad input."""
-    _refuse_aliases(text, doc.line_offset)
+    _prescan(text, doc.line_offset)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise _yaml_problem(exc, doc.line_offset) from None
+        raise _yaml_problem(exc, doc.line_offset, text) from None
     except RecursionError:
         raise LoadError(1 + doc.line_offset, 1, SYNTAX,
                         f"nested more than {MAX_DEPTH} levels deep; flatten it") from None

@@ -70,7 +70,20 @@ def _check_config(tree: Tree, problems: Problems) -> bool:
             problems.add(doc.path, line, col, field_name(("extra", "kb", "languages", i, "code")),
                          f"'{lang['code']}' is listed twice; keep one")
         seen[lang["code"]] = i
+        if "locale" in lang:
+            _check_locale(doc, ("extra", "kb", "languages", i, "locale"), lang["locale"], problems)
     return True
+
+
+def _check_locale(doc: Doc, path: tuple, value: str, problems: Problems) -> None:
+    from babel import Locale, UnknownLocaleError
+    try:
+        Locale.parse(value)
+    except (UnknownLocaleError, ValueError, TypeError):
+        line, col = doc.pos(path)
+        problems.add(doc.path, line, col, field_name(path),
+                     f"'{value}' is not a locale Babel knows; use one like 'en' or 'pt_BR' "
+                     "(with an underscore), or leave it out")
 
 
 def _check_tz(doc: Doc, path: tuple, value: str, problems: Problems) -> None:
