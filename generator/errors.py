@@ -8,6 +8,7 @@ whole file (empty, binary, not UTF-8) sit at line 1, column 1.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 import click
@@ -18,6 +19,14 @@ WARNING = "warning"
 # Pseudo-fields for problems that are not about one field.
 FILE = "(file)"
 SYNTAX = "(syntax)"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """A key or value quoted in a message keeps the report one problem per line: '\\n' not a newline."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
 @dataclass(frozen=True, order=True)
@@ -47,7 +56,7 @@ class Problems:
 
     def add(self, path: str, line: int = 1, col: int = 1, field: str = FILE, message: str = "",
             severity: str = ERROR) -> None:
-        self.items.append(Problem(path, line, col, field, message, severity))
+        self.items.append(Problem(path, line, col, one_line(field), one_line(message), severity))
 
     def extend(self, other: "Problems | list[Problem]") -> None:
         self.items.extend(other.items if isinstance(other, Problems) else other)

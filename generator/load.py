@@ -150,12 +150,19 @@ class _Converter:
 
 
 def _yaml_problem(exc: yaml.YAMLError, offset: int, text: str = "") -> LoadError:
+    if isinstance(exc, yaml.reader.ReaderError):  # a control character; no mark, only a position
+        before = text[: exc.position]
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character or "?")
+        return LoadError(before.count("\n") + 1 + offset, exc.position - (before.rfind("\n") + 1) + 1,
+                         SYNTAX, f"contains the control character U+{code:04X}, which YAML does not "
+                                 "allow; delete it (it often comes with pasted text)")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = problem if not context else f"{problem} ({context})"
-    at = text.split("\n")[mark.line][mark.column:mark.column + 1] if mark and text else ""
+    lines = text.split("\n")
+    at = lines[mark.line][mark.column:mark.column + 1] if mark and mark.line < len(lines) else ""
     if "found another document" in message:
         message = "a second document starts here (a line '---'); keep one document per file"
     elif at == "\t" or "\t" in message or "'\\t'" in message or "tab character" in message:
