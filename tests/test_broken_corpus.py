@@ -15,6 +15,8 @@ D = "catalog/departments/parks.yaml"
 A = "articles/a.md"
 OK = "name: X\ndepartment: public-works\ngroup: G\nsummary: S.\n"  # a valid service, to extend
 ART = "---\ntitle: A\n---\n"
+PO = "translations/fr.po"
+PO_HEAD = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
 
 CASES = [
     # --- YAML syntax --------------------------------------------------------------------------
@@ -156,6 +158,23 @@ CASES = [
     ("data url", {D: "name: Parks\nkind: city\nurl: \"data:text/html,<script>alert(1)</script>\"\n"},
      [f"{D}:3:6: url: must be a web address starting with https:// or http://, like "
       "'https://example.gov/report'"]),
+    # --- translations (PO files) ---------------------------------------------------------------
+    ("PO entry without msgstr", {PO: PO_HEAD + 'msgid "Phone"\nmsgstr "Téléphone"\n\nmsgid "Email"\n'},
+     [f"{PO}:8:1: (syntax): missing msgstr for msgid 'Email'; each entry is a msgid line and a "
+      "msgstr line, in double quotes"]),
+    ("PO line that is not an entry", {PO: PO_HEAD + 'msgid "Phone"\nmsgstr "Téléphone"\nTéléphone\n'},
+     [f"{PO}:7:1: (syntax): Unknown or misformatted keyword; each entry is a msgid line and a msgstr "
+      "line, in double quotes"]),
+    ("PO placeholder renamed", {PO: PO_HEAD + 'msgid "%(city)s 311"\nmsgstr "311 de %(ville)s"\n'},
+     [f"{PO}:5:1: msgstr: unknown named placeholder 'ville' (msgid \"%(city)s 311\")"]),
+    ("PO file saved as UTF-16", {PO: (PO_HEAD + 'msgid "a"\nmsgstr "b"\n').encode("utf-16")},
+     [f"{PO}:1:1: (file): is a binary file, not text; remove it or save it as UTF-8 text"]),
+    # --- pasted text ----------------------------------------------------------------------------
+    ("control character pasted into a value", {S: OK + "fees: Free\x07 of charge\n"},
+     [f"{S}:5:11: (syntax): contains the control character U+0007, which YAML does not allow; "
+      "delete it (it often comes with pasted text)"]),
+    ("a key with a line break stays on one line", {S: OK + '"fe\\nes": x\n'},
+     [f"{S}:5:1: fe\\nes: unknown field 'fe\\nes'; did you mean 'fees'?"]),
     # --- hours and dates ------------------------------------------------------------------------
     ("hour 25", {D: "name: Parks\nkind: city\nhours:\n  mon: [\"08:00-25:00\"]\n"},
      [f"{D}:4:8: hours.mon: must be closed, or a list of time ranges in 24-hour time, like "
