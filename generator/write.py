@@ -48,6 +48,7 @@ def lock(out: Path) -> Iterator[None]:
         clean_stale(out)
         yield
     finally:
+        clean_stale(out)  # a build that failed half-way leaves no staging folder behind
         fh.truncate(0)
         fcntl.flock(fh, fcntl.LOCK_UN)
         fh.close()

@@ -233,3 +233,4 @@ def test_markdown_nested_thousands_deep_fails_cleanly(kb, make_tree):
     assert "content nested too deeply to render" in result.output
     assert "answers/a.md" in result.output
     assert not (root / "site" / "public").exists()
+    assert not [p.name for p in (root / "site").iterdir() if p.name.startswith(".kb-staging-")]
