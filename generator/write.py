@@ -30,8 +30,12 @@ def lock(out: Path) -> Iterator[None]:
     """Hold the output folder's build lock, or fail at once with a clear message."""
     import fcntl
 
-    out.mkdir(parents=True, exist_ok=True)
-    fh = open(out / LOCK, "a+")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fh = open(out / LOCK, "a+")
+    except OSError as exc:
+        raise KbError(f"{out}: cannot write the site here ({exc.strerror}); choose another "
+                      "folder with --out") from None
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

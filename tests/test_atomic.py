@@ -131,3 +131,13 @@ def test_two_builds_at_once_one_fails_clearly(sites):
     assert "Traceback" not in message
     assert first.wait() == 0
     assert {aud: manifest(out / aud) for aud in ("public", "agent")} == new
+
+
+def test_an_output_folder_that_cannot_be_written_is_a_clear_error(kb, make_tree, tmp_path):
+    root = make_tree()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = kb("build", "--root", root, "--out", blocker / "site", "--audience", "public")
+    assert result.exit_code == 1
+    assert "cannot write the site here (Not a directory); choose another folder with --out" in result.output
+    assert "Traceback" not in result.output
