@@ -137,3 +137,11 @@ def test_emergency_pages_lead_with_the_danger_banner(demo_site, sid, lead):
     if lead:  # a partner's emergency line, as a number a phone can call
         assert lead in re.sub(r"\s+", " ", banner_text)
         assert 'href="tel:6125550401"' in banner_html
+
+
+def test_keywords_with_apostrophes_read_as_typed(demo_site):
+    page = (demo_site / "public/en/services/missed-garbage-pickup/index.html").read_text("utf-8")
+    line = page[page.index('class="kb-keywords"'):]
+    line = html.unescape(re.sub(r"<[^>]+>", "", line[:line.index("</p>")]))
+    assert "garbage wasn't collected" in line and "truck didn't come" in line
+    assert "#x27" not in line and "\\" not in line
