@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 AGENT_BLOCK = re.compile(r"^!!! (agent|say|ask|transfer)\b", re.M)
+AGENT_BLOCK_BODY = re.compile(r"^!!! (?:agent|say|ask|transfer)[^\n]*\n((?:    [^\n]*\n|\n)+)", re.M)
 
 
 def _yaml_files(root, folder):
@@ -145,3 +146,51 @@ def test_keywords_with_apostrophes_read_as_typed(demo_site):
     line = html.unescape(re.sub(r"<[^>]+>", "", line[:line.index("</p>")]))
     assert "garbage wasn't collected" in line and "truck didn't come" in line
     assert "#x27" not in line and "\\" not in line
+
+
+def _strings(value) -> str:
+    if isinstance(value, dict):
+        return " ".join(_strings(v) for v in value.values())
+    if isinstance(value, list):
+        return " ".join(_strings(v) for v in value)
+    return str(value)
+
+
+def _snippet(markdown: str) -> str:
+    """The longest run of plain words in agent text (no quotes or markup that could be escaped)."""
+    return max(re.findall(r"[A-Za-z][A-Za-z ,]*[A-Za-z]", markdown), key=len)[:60]
+
+
+def test_no_agent_text_of_the_demo_reaches_the_public_site(demo_root, demo_site):
+    public = "\n".join(html.unescape(p.read_text("utf-8", errors="replace"))
+                       for p in (demo_site / "public").rglob("*")
+                       if p.is_file() and p.suffix in (".html", ".json", ".xml", ".txt", ".js"))
+    secrets = {}
+    for sid, service in _yaml_files(demo_root, "catalog/services").items():
+        for field in ("script", "escalation", "notes"):
+            if (service.get("agent") or {}).get(field):
+                secrets[f"{sid} agent.{field}"] = _snippet(service["agent"][field])
+    for did, dept in _yaml_files(demo_root, "catalog/departments").items():
+        if (dept.get("agent") or {}).get("notes"):
+            secrets[f"{did} agent.notes"] = _snippet(dept["agent"]["notes"])
+    for aid, (front, body) in _articles(demo_root).items():
+        if front.get("audience") == "agent":
+            secrets[f"{aid} (agent-only answer)"] = _snippet(body)
+        for block in AGENT_BLOCK_BODY.findall(body):
+            secrets[f"{aid} agent block"] = _snippet(block)
+    # Words the editors also wrote in public fields are not secrets ("Is it low at every tap").
+    said_in_public = " ".join(
+        [_strings({k: v for k, v in doc.items() if k not in ("agent", "owner")})
+         for folder in ("catalog/services", "catalog/departments")
+         for doc in _yaml_files(demo_root, folder).values()]
+        + [AGENT_BLOCK_BODY.sub("", body) for front, body in _articles(demo_root).values()
+           if front.get("audience", "both") != "agent"])
+    said_in_public = re.sub(r"\s+", " ", said_in_public)
+    secrets = {where: text for where, text in secrets.items() if text not in said_in_public}
+    assert len(secrets) > 100
+    leaks = {where: text for where, text in secrets.items() if text in public}
+    assert leaks == {}
+    # The same text is on the agent site, so the check above looks for the right thing.
+    agent = "\n".join(html.unescape(p.read_text("utf-8", errors="replace"))
+                      for p in (demo_site / "agent").rglob("*.html"))
+    assert all(text in agent for text in secrets.values())
