@@ -55,7 +55,7 @@ def text(value):
     """Plain text made safe for the theme's raw output (Markup passes through unchanged)."""
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
-    return Markup(html.escape(value, quote=True))
+    return Markup(html.escape(value, quote=False).replace('"', "&quot;"))  # ' stays: What's new
 
 
 def _escape_all(value):
