@@ -24,7 +24,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from .i18n import Fallback, Formatter
+from .i18n import Fallback, Formatter, language_partial
 from .model import DAYS, Article, Department, Service, Site
 from .changes import whats_new_page
 from .review import today as review_today
@@ -48,7 +48,9 @@ def esc_text(value) -> str:
     s = _MD_SPECIAL.sub(r"\\\1", s)
     s = re.sub(r"\s*\n\s*", " ", s)
     if isinstance(value, Fallback):
-        return f'<span lang="{value.lang}" class="kb-untranslated">{s}</span>'
+        note = (f' <span class="kb-fallback-note" data-search-exclude>{html.escape(value.notice)}'
+                f'</span>') if value.notice else ""
+        return f'<span lang="{value.lang}" class="kb-untranslated">{s}</span>{note}'
     return s
 
 
@@ -111,7 +113,7 @@ class Renderer:
         self.site = site
         self.lang = lang
         self.language = site.config.language(lang)
-        self.fmt = Formatter(self.language)
+        self.fmt = Formatter(self.language, gettext_obj.gettext, site.config.currency)
         self.env = _env(gettext_obj)
         self.env.globals["review_as_of"] = review_today(site.config.timezone)  # the overdue badge
         self._ = gettext_obj.gettext
@@ -291,6 +293,8 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
     search = {"lang": lang if lang in SEARCH_LANGS else "en"}
     if lang not in SEARCH_LANGS:
         search["pipeline"] = ["trimmer"]  # no stemmer or stop words of another language
+    elif lang != "en":  # Material keeps only the stop-word filter unless told (a keep-list)
+        search["pipeline"] = ["stemmer", "stopWordFilter", "trimmer"]
     return {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
         "site_name": f"{config.city} 311",
@@ -304,13 +308,16 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
             "font": False, "direction": language.dir,
         },
         "plugins": [{"search": search}],
-        "hooks": [str(HOOKS)],
+        "hooks": [str(HOOKS), str(HOOKS.with_name("i18n_hooks.py"))],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": ["kb/kb.css"],
         "extra_javascript": ["kb/kb.js"],
         "nav": nav,
         "extra": {
             "generator": False,
+            **({"alternate": [{"name": lg.name, "link": f"../{lg.code}/", "lang": lg.code,
+                               "dir": lg.dir} for lg in config.languages]}
+               if len(config.languages) > 1 else {}),
             "kb_build": {
                 "lang": lang, "audience": site.audience, "dir": language.dir,
                 "city": str(config.city), "phones": {k: v for k, v in vars(config.phones).items() if v},
@@ -364,6 +371,7 @@ def write_project(site: Site, source_site: Site, lang: str, gettext_obj, root: P
     shutil.copytree(PACKAGE_THEME, theme, dirs_exist_ok=True)
     if (root / "theme").is_dir():  # the city's own overrides win
         shutil.copytree(root / "theme", theme, dirs_exist_ok=True)
+    language_partial(theme, site.config.language(lang))
     cfg = project_config(site, lang, project_dir, site_dir, root, nav_for(renderer), gettext_obj)
     project.config_file.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), "utf-8")
     return project
