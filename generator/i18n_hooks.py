@@ -21,3 +21,8 @@ def on_post_page(output: str, page, config) -> str:  # noqa: ARG001 - mkdocs' ho
         return f'<html{attrs} dir="{direction}">'
 
     return _HTML.sub(repl, output, count=1)
+
+
+def on_post_template(output: str, template_name: str, config) -> str:  # noqa: ARG001
+    """The same for pages built from a theme template alone (404.html)."""
+    return on_post_page(output, None, config) if template_name.endswith(".html") else output

@@ -32,6 +32,7 @@ from .errors import KbError, Problems, WARNING
 from .load import Doc, Tree
 
 POT = "content.pot"
+INTERFACE = "(interface: kb's templates and code)"
 PACKAGE = Path(__file__).resolve().parent
 KEYWORDS_COMMENT = ("Search words, separated by commas. Translate them freely: use the words "
                     "people really say, add or drop words.")
@@ -285,12 +286,36 @@ def read(path: Path, lang: str | None = None) -> Catalog:
 
     try:
         with path.open("rb") as fh:
-            return read_po(fh, locale=None, abort_invalid=True)
+            cat = read_po(fh, locale=None, abort_invalid=True)
+        _previous_ids(cat)
+        return cat
     except Exception as exc:  # noqa: BLE001 - babel raises several kinds; all mean a broken file
         line = getattr(exc, "lineno", None) or 1
         rel = f"translations/{path.name}"
         raise ContentError([Problem(rel, int(line), 1, "(syntax)",
                                     f"not a valid PO file: {_po_error(exc)}")]) from None
+
+
+def _previous_ids(cat: Catalog) -> None:
+    """Babel reads '#| msgid' lines as translator comments; make them previous ids again, so
+    that writing the file back keeps them as they were."""
+    for msg in cat:
+        prev = [c for c in msg.user_comments if c.startswith("| ")]
+        if not prev:
+            continue
+        msg.user_comments = [c for c in msg.user_comments if not c.startswith("| ")]
+        ids, current = [], None
+        for c in prev:
+            body = c[2:].strip()
+            if body.startswith("msgid_plural "):
+                current = [_unquote(body[len("msgid_plural "):])]
+                ids.append(current)
+            elif body.startswith("msgid "):
+                current = [_unquote(body[len("msgid "):])]
+                ids.append(current)
+            elif current is not None:
+                current.append(_unquote(body))
+        msg.previous_id = ["".join(parts) for parts in ids]
 
 
 def _po_error(exc: Exception) -> str:
@@ -356,8 +381,12 @@ def update(root: Path) -> list[tuple[Path, bool]]:
             continue
         cat = read(path)
         _set_plurals(cat, lang)
+        previous = {m.id: m.previous_id for m in cat if m.id and m.fuzzy and m.previous_id}
         cat.update(tmpl, no_fuzzy_matching=False, update_header_comment=False,
                    keep_user_comments=True)
+        for msg in cat:  # still fuzzy, same source: keep what it was translated from
+            if msg.id in previous and msg.fuzzy and not msg.previous_id:
+                msg.previous_id = previous[msg.id]
         cat.fuzzy = False
         out.append((path, write_if_changed(path, render(cat))))
     for path in sorted((Path(root) / "translations").glob("*.po")):
@@ -400,7 +429,7 @@ def state_of(msg: Message) -> str:
 def status(root: Path) -> dict:
     """Per language and per source file: translated / fuzzy / untranslated."""
     loaded = load(root)
-    _, _, tmpl = extract(root, loaded)
+    tmpl = template(loaded.tree, loaded.city)  # what extract would write; status writes nothing
     result: dict = {"source": loaded.source, "template": f"translations/{POT}", "languages": {}}
     for lang in loaded.languages[1:]:
         path = po_path(root, lang)
@@ -412,7 +441,8 @@ def status(root: Path) -> dict:
             have = cat.get(msg.id) if cat is not None else None
             state = state_of(have) if have is not None else "untranslated"
             total.add(state)
-            for f in sorted({p for p, _ in msg.locations}):
+            for f in sorted({INTERFACE if p.startswith("generator/") else p
+                             for p, _ in msg.locations}):
                 files.setdefault(f, Counts()).add(state)
         result["languages"][lang] = {
             "file": f"translations/{lang}.po" if cat is not None else None,
