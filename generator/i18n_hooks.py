@@ -1,7 +1,12 @@
-"""mkdocs hook for the generated projects: the page's text direction on <html> as well.
+"""mkdocs hook for the generated projects: what every page needs for its language.
 
-Material sets ``dir`` on <body> only; screen readers, the browser's own controls and CSS
-``:dir()`` look at the root element.
+- The page's text direction on <html> as well (Material sets ``dir`` on <body> only; screen
+  readers, the browser's own controls and CSS ``:dir()`` look at the root element).
+- The ``<link rel="alternate" hreflang>`` of each language point at this same page in that
+  language, as absolute addresses under ``site_url`` (Material points them at each language's
+  home page). That is what search engines want, and it keeps Material's language-switch script
+  from sending a click on the switcher to the other language's home page when the site is
+  previewed or hosted under another address.
 """
 
 from __future__ import annotations
@@ -9,18 +14,37 @@ from __future__ import annotations
 import re
 
 _HTML = re.compile(r"<html\b([^>]*)>", re.I)
+_ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="([^"]+)">')
+
+
+def _kb(config) -> dict:
+    return (config.get("extra") or {}).get("kb_build") or {}
 
 
 def on_post_page(output: str, page, config) -> str:  # noqa: ARG001 - mkdocs' hook signature
-    direction = (config.get("extra") or {}).get("kb_build", {}).get("dir") or "ltr"
+    kb = _kb(config)
+    direction = kb.get("dir") or "ltr"
 
-    def repl(m: re.Match) -> str:
+    def html_tag(m: re.Match) -> str:
         attrs = m.group(1)
         if re.search(r"\sdir=", attrs):
             return m.group(0)
         return f'<html{attrs} dir="{direction}">'
 
-    return _HTML.sub(repl, output, count=1)
+    output = _HTML.sub(html_tag, output, count=1)
+    lang, site_url = kb.get("lang"), str(config.get("site_url") or "")
+    if lang and site_url.endswith(f"/{lang}/"):
+        base = site_url[: -len(lang) - 1]
+        here = page.url if page is not None and getattr(page, "url", None) else ""
+        if here == "404.html":
+            here = ""
+
+        def alternate(m: re.Match) -> str:
+            code = m.group(1)
+            return f'<link rel="alternate" href="{base}{code}/{here}" hreflang="{code}">'
+
+        output = _ALTERNATE.sub(alternate, output)
+    return output
 
 
 def on_post_template(output: str, template_name: str, config) -> str:  # noqa: ARG001

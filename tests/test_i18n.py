@@ -256,6 +256,11 @@ def assert_switchers_resolve(public: Path, langs: list[str]) -> int:
 
 def test_every_switcher_link_leads_to_the_same_page(small_site):
     assert assert_switchers_resolve(small_site, ["en", "es", "ar", "hmn"]) > 30
+    # search engines get the same page in each language, as absolute addresses
+    service = page(small_site, "ar/services/pothole-repair/index.html")
+    for code in ("en", "es", "ar", "hmn"):
+        assert (f'<link rel="alternate" href="https://311.testville.example/{code}/services/'
+                f'pothole-repair/" hreflang="{code}">') in service
     # the 404 page is served at any depth: its links are absolute, to each language's home
     notfound = page(small_site, "es/404.html")
     assert [href for href, _ in switcher_links(notfound)] == [
@@ -374,3 +379,41 @@ def test_demo_site_languages(demo_site, demo_root):
     for lang in ("es", "fr"):
         leftovers = [p for p in (public / lang).rglob("*.html") if "kb-untranslated" in p.read_text()]
         assert not leftovers, leftovers[:3]
+
+
+# --- in a browser ----------------------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_chooser_follows_browser_language_and_switcher_keeps_the_page(small_site, browser, serve):
+    base = serve(small_site, "/city/311/")
+    context = browser.new_context(locale="es-MX")
+    page = context.new_page()
+    page.goto(base)
+    page.wait_for_url(base + "es/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    # ?choose shows the chooser itself, whatever the browser prefers
+    page.goto(base + "?choose")
+    assert page.locator('a[hreflang="hmn"]').inner_text() == "Hmoob"
+    # the switcher (Material's JavaScript included) leads to the same page in the other language
+    page.goto(base + "es/services/pothole-repair/")
+    page.locator('[data-kb-switcher] a[hreflang="ar"]').dispatch_event("click")
+    page.wait_for_url(base + "ar/services/pothole-repair/")
+    assert page.locator("h1").inner_text() == "إصلاح الحفر"
+    context.close()
+
+
+@pytest.mark.browser
+def test_arabic_layout_is_mirrored(small_site, browser, serve):
+    base = serve(small_site)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    for lang, side in (("en", "left"), ("ar", "right")):
+        page.goto(f"{base}{lang}/departments/public-works/")
+        assert page.evaluate("getComputedStyle(document.body).direction") == \
+            ("rtl" if lang == "ar" else "ltr")
+        nav = page.locator(".md-sidebar--primary").bounding_box()
+        content = page.locator(".md-content").bounding_box()
+        if side == "left":
+            assert nav["x"] < content["x"]
+        else:
+            assert nav["x"] > content["x"]
+    page.close()
