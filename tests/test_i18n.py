@@ -361,9 +361,11 @@ def test_demo_spanish_and_french_are_complete_real_translations(demo_root):
         assert report[lang]["percent"] == 100.0, (lang, report[lang])
         with (demo_root / "translations" / f"{lang}.po").open("rb") as fh:
             cat = read_po(fh)
+        # a copy of the English does not count; names ("Northstar Electric") and words that are
+        # the same in both languages ("Idea", "Services") aside
         same = [m.id for m in cat if m.id and isinstance(m.id, str) and m.string == m.id
-                and re.search(r"[a-z]{4,}", m.id) and " " in m.id]
-        assert len(same) <= 3, (lang, same)  # names aside, a copy of the English does not count
+                and len(re.findall(r"\b[a-z]{4,}\b", re.sub(r"%\(\w+\)s", "", m.id))) >= 2]
+        assert not same, (lang, same)
     for lang in ("so", "hmn", "ar"):
         assert 25 <= report[lang]["percent"] <= 70, (lang, report[lang]["percent"])
 
