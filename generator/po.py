@@ -212,10 +212,29 @@ def _has_format(msgid) -> bool:
 
 
 def render(cat: Catalog, width: int = 76) -> bytes:
+    """The PO text of a catalog. Previous msgids of fuzzy messages ('#| msgid') are written here:
+    Babel wraps long ones into lines that no PO tool (Babel included) reads back."""
+    from babel.messages.pofile import normalize
+
     buf = io.BytesIO()
-    write_po(buf, cat, width=width, sort_output=False, sort_by_file=False, include_previous=True,
+    write_po(buf, cat, width=width, sort_output=False, sort_by_file=False, include_previous=False,
              ignore_obsolete=False)
-    return buf.getvalue()
+    text = buf.getvalue().decode("utf-8")
+    for msg in cat:
+        if not msg.id or not msg.fuzzy or not msg.previous_id:
+            continue
+        first = msg.id[0] if isinstance(msg.id, tuple) else msg.id
+        key = "\nmsgid " + normalize(first, prefix="", width=width) + "\n"
+        at = text.find(key)
+        if at < 0:
+            continue
+        prev = []
+        for label, value in zip(("msgid", "msgid_plural"), msg.previous_id):
+            lines = normalize(value, prefix="", width=width).split("\n")
+            prev.append(f"#| {label} {lines[0]}")
+            prev.extend(f"#| {line}" for line in lines[1:])
+        text = text[:at + 1] + "\n".join(prev) + "\n" + text[at + 1:]
+    return text.encode("utf-8")
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

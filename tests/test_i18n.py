@@ -109,20 +109,26 @@ def test_every_translatable_field_is_translated():
         assert {p for p, _ in po.translatable_fields(kind)} == mapped, kind
 
 
+LONG = ("Potholes get filled within three business days, and the crew checks the rest of the "
+        "block for more holes while it is there, so one report is enough for a street.")
+
+
 def test_update_marks_changed_source_fuzzy(make_tree, kb):
-    root = make_tree({"mkdocs.yml": LANGS})
+    article_text = BASE_TREE["articles/potholes.md"].replace(
+        "Potholes get filled within three business days.", LONG)
+    root = make_tree({"mkdocs.yml": LANGS, "articles/potholes.md": article_text})
     assert kb("i18n", "init", "es", "--root", root).exit_code == 0
     es = root / "translations" / "es.po"
-    fill(es, {"Potholes get filled within three business days.":
-              "Los baches se rellenan en un plazo de tres días hábiles.", "A crew visits.": "Una cuadrilla acude."})
+    fill(es, {LONG: "Los baches se rellenan en un plazo de tres días hábiles.",
+              "A crew visits.": "Una cuadrilla acude."})
     article = root / "articles" / "potholes.md"
     article.write_text(article.read_text().replace("three business days", "two business days"))
     result = kb("i18n", "update", "--root", root)
     assert result.exit_code == 0, result.output
     cat = po.read(es)
-    changed = cat["Potholes get filled within two business days."]
+    changed = cat[LONG.replace("three", "two")]
     assert changed.fuzzy and changed.string.startswith("Los baches")
-    assert changed.previous_id == ["Potholes get filled within three business days."]
+    assert changed.previous_id == [LONG]  # '#| msgid', for the translator's tool to compare
     assert not cat["A crew visits."].fuzzy
     before = es.read_bytes()
     assert kb("i18n", "update", "--root", root).exit_code == 0
