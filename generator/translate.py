@@ -72,8 +72,8 @@ class Translator:
 
         def tr(msg: mdsplit.Msg) -> str:
             found = self.find(msg.text)
-            if found is not None:
-                return found
+            if found is not None:  # one block stays one block, whatever the translator typed
+                return " ".join(found.split("\n")).strip()
             return (f'<span lang="{self.source}" class="kb-untranslated">{msg.text}</span> '
                     f'<span class="kb-fallback-note" data-search-exclude>'
                     f'{html.escape(self.notice)}</span>')
