@@ -216,10 +216,18 @@ def render(cat: Catalog, width: int = 76) -> bytes:
     Babel wraps long ones into lines that no PO tool (Babel included) reads back."""
     from babel.messages.pofile import normalize
 
+    for msg in cat:  # Babel flags any text with a '%' in it; only our interface strings are
+        if msg.id and "python-format" in msg.flags and msg.locations and not any(
+                path.startswith("generator/") for path, _ in msg.locations):
+            msg.flags.discard("python-format")  # ... content ('2.4% fee') is not a format
     buf = io.BytesIO()
     write_po(buf, cat, width=width, sort_output=False, sort_by_file=False, include_previous=False,
              ignore_obsolete=False)
     text = buf.getvalue().decode("utf-8")
+    if cat.locale is None and cat.locale_identifier and '"Plural-Forms:' not in text[:2000]:
+        # Babel writes Plural-Forms only for languages it has data for; msgfmt needs it
+        text = text.replace('"MIME-Version: 1.0\\n"\n',
+                            f'"Plural-Forms: {cat.plural_forms}\\n"\n"MIME-Version: 1.0\\n"\n', 1)
     for msg in cat:
         if not msg.id or not msg.fuzzy or not msg.previous_id:
             continue

@@ -318,6 +318,9 @@ def test_new_language_in_one_command_and_one_line(make_tree, kb, tmp_path):
     line = result.stdout.rstrip().splitlines()[-1]
     assert line.startswith("      - {code: xx")
     assert (root / "translations" / "xx.po").is_file()
+    run = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(root / "translations" / "xx.po")],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
     cfg = root / "mkdocs.yml"
     cfg.write_text(cfg.read_text().replace("      - {code: en, name: English}\n",
                                            "      - {code: en, name: English}\n" + line + "\n"))
@@ -351,6 +354,7 @@ def test_demo_po_files_pass_msgfmt_check(demo_root):
 def test_demo_translation_files_are_current(demo_root, tmp_path):
     """content.pot is what extract writes today (nobody forgot to run kb i18n update)."""
     copy = tmp_path / "demo"
+    copy.mkdir()
     for part in ("mkdocs.yml", "catalog", "articles", "translations", "theme"):
         src = demo_root / part
         if src.is_dir():
