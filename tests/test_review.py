@@ -137,11 +137,6 @@ def test_overdue_badge_only_in_the_agent_site(built):
     assert "Overdue" not in content(page(built, "agent", "answers/potholes"))  # due soon only
 
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
-
-
 @pytest.mark.browser
 def test_service_page_prints_without_navigation_and_with_links(built, browser):
     # pytest-playwright's browser: a second sync_playwright() in the same session fails once
