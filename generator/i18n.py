@@ -41,11 +41,13 @@ class Fallback(str):
 
     lang: str = ""
     notice: str = ""
+    dir: str = "ltr"  # the source language's direction (English in an Arabic page stays ltr)
 
-    def __new__(cls, text: str, lang: str, notice: str = ""):
+    def __new__(cls, text: str, lang: str, notice: str = "", dir: str = "ltr"):  # noqa: A002
         obj = super().__new__(cls, text)
         obj.lang = lang
         obj.notice = notice
+        obj.dir = dir
         return obj
 
 
@@ -110,7 +112,7 @@ class Formatter:
 
         out = pattern.sub(repl, str(text))
         if isinstance(text, Fallback):
-            return Fallback(out, text.lang, text.notice)
+            return Fallback(out, text.lang, text.notice, text.dir)
         return out
 
 

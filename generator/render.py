@@ -50,7 +50,8 @@ def esc_text(value) -> str:
     if isinstance(value, Fallback):
         note = (f' <span class="kb-fallback-note" data-search-exclude>{html.escape(value.notice)}'
                 f'</span>') if value.notice else ""
-        return f'<span lang="{value.lang}" class="kb-untranslated">{s}</span>{note}'
+        return (f'<span lang="{value.lang}" dir="{value.dir}" class="kb-untranslated">{s}</span>'
+                f'{note}')
     return s
 
 
@@ -144,7 +145,8 @@ class Renderer:
         # A link to a page this audience does not have: keep its words, drop the link.
         out = re.sub(r"\[([^\]]*)\]\(#\)", r"\1", out)
         if isinstance(text, Fallback):
-            return f'<div lang="{text.lang}" class="kb-untranslated" markdown>\n\n{out}\n\n</div>'
+            return (f'<div lang="{text.lang}" dir="{text.dir}" class="kb-untranslated" markdown>'
+                    f'\n\n{out}\n\n</div>')
         return out
 
     # --- page helpers ----------------------------------------------------------------------------

@@ -36,9 +36,10 @@ FIELDS = {
 
 
 class Translator:
-    def __init__(self, messages, source: str):
+    def __init__(self, messages, source: str, direction: str = "ltr"):
         self.messages = messages
         self.source = source
+        self.dir = direction
         self.notice = messages.gettext(NOTICE)
 
     def find(self, msgid: str) -> str | None:
@@ -50,7 +51,7 @@ class Translator:
         if value is None or not isinstance(value, str) or not mdsplit.translatable(value):
             return value
         found = self.find(value.strip())
-        return found if found is not None else Fallback(value, self.source, self.notice)
+        return found if found is not None else Fallback(value, self.source, self.notice, self.dir)
 
     def texts(self, values: tuple) -> tuple:
         return tuple(self.text(v) for v in values)
@@ -62,7 +63,7 @@ class Translator:
         if found is not None:
             return split_keywords(found)
         last = len(words) - 1
-        return tuple(Fallback(w, self.source, self.notice if i == last else "")
+        return tuple(Fallback(w, self.source, self.notice if i == last else "", self.dir)
                      for i, w in enumerate(words))
 
     def markdown(self, value):
@@ -74,7 +75,8 @@ class Translator:
             found = self.find(msg.text)
             if found is not None:  # one block stays one block, whatever the translator typed
                 return " ".join(found.split("\n")).strip()
-            return (f'<span lang="{self.source}" class="kb-untranslated">{msg.text}</span> '
+            return (f'<span lang="{self.source}" dir="{self.dir}" class="kb-untranslated">'
+                    f'{msg.text}</span> '
                     f'<span class="kb-fallback-note" data-search-exclude>'
                     f'{html.escape(self.notice)}</span>')
 
@@ -90,7 +92,7 @@ def translate(site: Site, lang: str, messages) -> Site:
     """The site in `lang`. `messages` looks up translations (None: the source language)."""
     if messages is None or lang == site.config.source.code:
         return site
-    t = Translator(messages, site.config.source.code)
+    t = Translator(messages, site.config.source.code, site.config.source.dir)
     config = replace(site.config, city=t.text(site.config.city), hours=t.text(site.config.hours))
     services = {}
     for sid, s in site.services.items():

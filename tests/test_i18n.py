@@ -212,12 +212,12 @@ def test_fallback_keeps_source_language_and_says_so(small_site):
     text = page(small_site, "es/services/pothole-repair/index.html")
     assert '<h1 id="reparacion-de-baches">Reparación de baches</h1>' in text
     # untranslated plain text: source text, lang of the source, a notice in Spanish
-    assert ('<span lang="en" class="kb-untranslated">Where is the pothole?</span> '
+    assert ('<span lang="en" dir="ltr" class="kb-untranslated">Where is the pothole?</span> '
             '<span class="kb-fallback-note" data-search-exclude="">aún no traducido</span>') in text
     bulky = page(small_site, "es/answers/bulky/index.html")
     assert "<p>Saque los objetos grandes antes de las 6 a. m.</p>" in bulky
     assert '<td>Sofá</td>' in bulky
-    assert re.search(r'<li><span lang="en" class="kb-untranslated">A sofa or a chair</span> '
+    assert re.search(r'<li><span lang="en" dir="ltr" class="kb-untranslated">A sofa or a chair</span> '
                      r'<span class="kb-fallback-note"[^>]*>aún no traducido</span></li>', bulky)
     # the notice is not searchable text
     index = json.loads(page(small_site, "es/search/search_index.json"))
