@@ -2,6 +2,8 @@
 
 - The page's text direction on <html> as well (Material sets ``dir`` on <body> only; screen
   readers, the browser's own controls and CSS ``:dir()`` look at the root element).
+- In a right-to-left page, phone numbers keep their left-to-right order ("+1 612-555-0311"
+  would otherwise read "0311-555-612 1+").
 - The ``<link rel="alternate" hreflang>`` of each language point at this same page in that
   language, as absolute addresses under ``site_url`` (Material points them at each language's
   home page). That is what search engines want, and it keeps Material's language-switch script
@@ -19,6 +21,22 @@ _ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="([^"]+)">
 
 def _kb(config) -> dict:
     return (config.get("extra") or {}).get("kb_build") or {}
+
+
+_TEXT = re.compile(r">([^<]+)<")
+_PHONE = re.compile(r"\+?\d[\d .()-]{5,}\d")
+
+
+def on_page_content(html: str, page, config, files) -> str:  # noqa: ARG001
+    if _kb(config).get("dir") != "rtl":
+        return html
+
+    def phones(m: re.Match) -> str:
+        text = _PHONE.sub(lambda p: f'<span dir="ltr">{p.group(0)}</span>'
+                          if sum(c.isdigit() for c in p.group(0)) >= 7 else p.group(0), m.group(1))
+        return f">{text}<"
+
+    return _TEXT.sub(phones, html)
 
 
 def on_post_page(output: str, page, config) -> str:  # noqa: ARG001 - mkdocs' hook signature

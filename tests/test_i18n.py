@@ -279,6 +279,10 @@ def test_arabic_pages_are_right_to_left(small_site):
         assert re.search(r'<html lang="ar"[^>]*dir="rtl"', text), rel
         assert '<body dir="rtl"' in text
     assert re.search(r'<html lang="es"[^>]*dir="ltr"', page(small_site, "es/index.html"))
+    # phone numbers keep their order inside right-to-left text
+    dept = page(small_site, "ar/departments/public-works/index.html")
+    assert '<span dir="ltr">555-555-0100</span>' in dept
+    assert '<span dir="ltr">' not in page(small_site, "es/departments/public-works/index.html")
 
 
 def test_search_per_language(small_site):
