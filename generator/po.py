@@ -409,6 +409,10 @@ def update(root: Path) -> list[tuple[Path, bool]]:
         cat = read(path)
         _set_plurals(cat, lang)
         previous = {m.id: m.previous_id for m in cat if m.id and m.fuzzy and m.previous_id}
+        for key, msg in list(cat.obsolete.items()):  # a text that comes back gets its old
+            if key in tmpl and key not in cat:       # translation back (as msgmerge does)
+                del cat.obsolete[key]
+                cat[msg.id] = msg
         cat.update(tmpl, no_fuzzy_matching=False, update_header_comment=False,
                    keep_user_comments=True)
         for msg in cat:  # still fuzzy, same source: keep what it was translated from

@@ -138,6 +138,22 @@ def test_update_marks_changed_source_fuzzy(make_tree, kb):
     assert "translations/es.po:1:1: (file): warning: 1 translation is out of date (fuzzy)" in check.output
 
 
+def test_a_text_that_comes_back_gets_its_translation_back(make_tree, kb):
+    root = make_tree({"mkdocs.yml": LANGS})
+    assert kb("i18n", "init", "es", "--root", root).exit_code == 0
+    es = root / "translations" / "es.po"
+    fill(es, {"A crew visits.": "Una cuadrilla acude."})
+    article = root / "articles" / "potholes.md"
+    original = article.read_text()
+    article.write_text(original.replace("A crew visits.\n", ""))
+    assert kb("i18n", "update", "--root", root).exit_code == 0
+    assert "A crew visits." not in po.read(es) and '#~ msgid "A crew visits."' in es.read_text()
+    article.write_text(original)
+    assert kb("i18n", "update", "--root", root).exit_code == 0
+    back = po.read(es)["A crew visits."]
+    assert back.string == "Una cuadrilla acude." and not back.fuzzy
+
+
 def test_status_numbers_on_a_bilingual_tree(make_tree, kb):
     root = make_tree({"mkdocs.yml": MKDOCS_YML.replace(
         "      - {code: en, name: English}\n",
