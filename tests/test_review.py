@@ -139,8 +139,8 @@ def test_overdue_badge_only_in_the_agent_site(built):
 
 @pytest.mark.browser
 def test_service_page_prints_without_navigation_and_with_links(built, browser):
-    # pytest-playwright's browser: a second sync_playwright() in the same session fails once
-    # any other test has used the shared one
+    # pytest-playwright's browser (Debian's Chromium, conftest.py): a second sync_playwright()
+    # in the same session fails once another test has started Playwright.
     path = built / "public" / "en" / "services" / "pothole-repair" / "index.html"
     tab = browser.new_page()
     try:
