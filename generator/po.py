@@ -393,7 +393,7 @@ def config_line(lang: str) -> str:
         name = name[:1].upper() + name[1:]
         return f"      - {{code: {lang}, name: \"{name}\"}}"
     except (UnknownLocaleError, ValueError):
-        return (f"      - {{code: {lang}, name: \"{lang}\", locale: none}}"
+        return (f"      - {{code: {lang}, name: \"{lang}\", formats: neutral}}"
                 f"    # no locale data: neutral dates and numbers")
 
 
@@ -509,7 +509,7 @@ _LINK = re.compile(r"\]\(((?:service|article):[a-z0-9-]+)\)")
 def check(root: Path, tree: Tree, problems: Problems) -> None:
     """PO files that cannot be read are errors; placeholders or cross-reference links a
     translation drops or changes are errors (the page would break); fuzzy messages are warnings.
-    A language's locale must be known to Babel, or said to be 'none' (neutral formats)."""
+    A language with no locale data says how to format dates and numbers ('formats: neutral')."""
     from .errors import ContentError
 
     doc = tree.config
@@ -519,26 +519,17 @@ def check(root: Path, tree: Tree, problems: Problems) -> None:
     except (KeyError, TypeError):
         return
     for i, item in enumerate(items):
-        where = ("extra", "kb", "languages", i)
-        locale = item.get("locale")
-        if locale and locale != "none":
-            try:
-                Locale.parse(str(locale).replace("-", "_"))
-            except (UnknownLocaleError, ValueError):
-                line, col = doc.pos(where + ("locale",))
-                problems.add(doc.path, line, col, f"extra.kb.languages[{i}].locale",
-                             f"'{locale}' has no locale data in Babel; give a known locale "
-                             f"(like 'en') or 'none' for neutral formats")
-        elif not locale:
-            try:
-                Locale.parse(str(item["code"]).replace("-", "_"))
-            except (UnknownLocaleError, ValueError):
-                line, col = doc.pos(where)
-                problems.add(doc.path, line, col, f"extra.kb.languages[{i}]",
-                             f"'{item['code']}' has no locale data (CLDR): dates and numbers use "
-                             f"neutral formats (ISO dates, 24-hour times); say so with "
-                             f"'locale: none', or borrow a locale's formats ('locale: en')",
-                             severity=WARNING)
+        if item.get("locale") or item.get("formats"):
+            continue  # a known locale is checked with the configuration
+        try:
+            Locale.parse(str(item["code"]).replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            line, col = doc.pos(("extra", "kb", "languages", i))
+            problems.add(doc.path, line, col, f"extra.kb.languages[{i}]",
+                         f"'{item['code']}' has no locale data (CLDR): dates and numbers use "
+                         f"neutral formats (ISO dates, 24-hour times); say so with "
+                         f"'formats: neutral', or borrow a locale's formats ('locale: en')",
+                         severity=WARNING)
     for lang in languages[1:]:
         path = po_path(root, lang)
         if not path.exists():

@@ -46,7 +46,7 @@ def init(directory: Path, city: str, langs: list[str]) -> None:
     from .model import _babel_locale
     languages = "\n".join(
         f"      - {{code: {code}, name: \"{LANG_NAMES.get(code, code)}\""
-        f"{'' if _babel_locale(code) else ', locale: none'}}}" for code in langs)
+        f"{'' if _babel_locale(code) else ', formats: neutral'}}}" for code in langs)
     config = (_template("site/mkdocs.yml").replace("{{city}}", city.replace('"', "'"))
               .replace("{{languages}}", languages))
     (directory / "mkdocs.yml").write_text(config, "utf-8")

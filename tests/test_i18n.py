@@ -22,7 +22,7 @@ LANGS = MKDOCS_YML.replace("      - {code: en, name: English}\n", (
     "      - {code: en, name: English}\n"
     "      - {code: es, name: Español}\n"
     "      - {code: ar, name: العربية}\n"
-    "      - {code: hmn, name: Hmoob, locale: none}\n"))
+    "      - {code: hmn, name: Hmoob, formats: neutral}\n"))
 
 TABLE_ARTICLE = """\
 ---
