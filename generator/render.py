@@ -240,11 +240,15 @@ class Renderer:
     def a_to_z(self) -> Page:
         entries = [(s.name, f"services/{s.id}.md", s.summary) for s in self.site.services.values()]
         entries += [(a.title, f"answers/{a.id}.md", a.summary or "") for a in self.site.articles.values()]
-        entries.sort(key=lambda e: sort_key(e[0]))
+        # "¿Necesito un permiso?" files under N: leading punctuation does not count
+        def key(text) -> str:
+            return re.sub(r"^\W+", "", sort_key(text)) or sort_key(text)
+
+        entries.sort(key=lambda e: key(e[0]))
         letters: dict[str, list] = {}
         for e in entries:
-            first = sort_key(e[0])[:1].upper() or "#"
-            letters.setdefault(first if first.isalpha() else "#", []).append(e)
+            first = key(e[0])[:1].upper() or "#"
+            letters.setdefault(first if first.isalpha() else "0–9", []).append(e)
         return self.page("a-z.md", "pages/a-z.md.j2",
                          {"title": self._("A to Z"), "search": {"exclude": True}}, letters=letters)
 

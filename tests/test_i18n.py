@@ -211,6 +211,7 @@ def small_site(tmp_path_factory):
         assert runner.invoke(main, ["i18n", "init", lang, "--root", str(root)]).exit_code == 0
     fill(root / "translations" / "es.po", {
         "Pothole repair": "Reparación de baches", "Sofa": "Sofá", "Closed": "Cerrado",
+        "Bulky items": "¿Qué hago con los objetos grandes?",
         "Cost": "Costo", "Free": "Gratis", "not yet translated": "aún no traducido",
         "Put bulky items out by 6 a.m.": "Saque los objetos grandes antes de las 6 a. m."})
     fill(root / "translations" / "hmn.po", {"Monday": "Hnub Ib", "not yet translated": "tsis tau txhais"})
@@ -238,6 +239,13 @@ def test_fallback_keeps_source_language_and_says_so(small_site):
     # the notice is not searchable text
     index = json.loads(page(small_site, "es/search/search_index.json"))
     assert not any("aún no traducido" in d["text"] for d in index["docs"])
+
+
+def test_a_to_z_files_titles_under_their_first_letter(small_site):
+    text = page(small_site, "es/a-z/index.html")
+    headings = re.findall(r'<h2 id="letter-\d+">([^<]*)</h2>', text)
+    assert all(h.strip() for h in headings) and "Q" in headings  # "¿Qué ...?" under Q
+    assert "#" not in headings
 
 
 def test_no_page_is_missing_in_any_language(small_site):
