@@ -46,6 +46,9 @@ def check(root: Path, strict: bool = False, fmt: str = "text") -> Checked:
     problems = Problems()
     tree = load_tree(root, problems)
     validate(tree, problems)
+    if not problems.errors():
+        from .po import check as check_translations
+        check_translations(root, tree, problems)
     errors = problems.errors(strict)
     if errors:
         raise ContentError(errors, fmt)

@@ -137,6 +137,8 @@ from .codeowners import codeowners_cli  # noqa: E402
 main.add_command(codeowners_cli, "codeowners")
 from .diff import diff_cli  # noqa: E402
 main.add_command(diff_cli, "diff")
+from .i18n_cli import i18n_cli  # noqa: E402
+main.add_command(i18n_cli, "i18n")
 
 
 def run() -> None:  # pragma: no cover - the console script

@@ -91,6 +91,10 @@ class Translations:
         blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
         if len(blocks) > 1 and all(b in self.done for b in blocks):
             return "\n\n".join(self.done[b] for b in blocks)
+        from . import mdsplit  # Markdown is translated block by block (kb i18n extract)
+        units = mdsplit.messages(text)
+        if units and all(u.text in self.done for u in units):
+            return mdsplit.join(mdsplit.split(text), lambda u: self.done[u.text])
         return None
 
 

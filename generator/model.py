@@ -312,8 +312,9 @@ def make_config(doc: Doc) -> Config:
     phones = kb["phones"]
     langs = []
     for item in kb["languages"]:
+        locale = item.get("locale") or _babel_locale(item["code"])
         langs.append(Language(item["code"], item["name"], item.get("dir") or _direction(item["code"]),
-                              item.get("locale") or _babel_locale(item["code"])))
+                              None if item.get("formats") == "neutral" else locale))
     return Config(
         root=Path("."), site_url=doc.data["site_url"], city=kb["city"], timezone=kb["timezone"],
         phones=Phones(**{k: str(v) for k, v in phones.items()}), languages=tuple(langs),

@@ -24,7 +24,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from .i18n import Fallback, Formatter
+from .i18n import Fallback, Formatter, language_partial
 from .model import DAYS, Article, Department, Service, Site
 from .changes import whats_new_page
 from .review import today as review_today
@@ -50,7 +50,10 @@ def esc_text(value) -> str:
     s = _ENTITY_ESCAPED.sub(r"&#\1;", s)  # "wasn't" -> "wasn&#x27;t", not "wasn&\#x27;t"
     s = re.sub(r"\s*\n\s*", " ", s)
     if isinstance(value, Fallback):
-        return f'<span lang="{value.lang}" class="kb-untranslated">{s}</span>'
+        note = (f' <span class="kb-fallback-note" data-search-exclude>{html.escape(value.notice)}'
+                f'</span>') if value.notice else ""
+        return (f'<span lang="{value.lang}" dir="{value.dir}" class="kb-untranslated">{s}</span>'
+                f'{note}')
     return s
 
 
@@ -113,7 +116,7 @@ class Renderer:
         self.site = site
         self.lang = lang
         self.language = site.config.language(lang)
-        self.fmt = Formatter(self.language)
+        self.fmt = Formatter(self.language, gettext_obj.gettext, site.config.currency)
         self.env = _env(gettext_obj)
         self.env.globals["review_as_of"] = review_today(site.config.timezone)  # the overdue badge
         self._ = gettext_obj.gettext
@@ -144,7 +147,8 @@ class Renderer:
         # A link to a page this audience does not have: keep its words, drop the link.
         out = re.sub(r"\[([^\]]*)\]\(#\)", r"\1", out)
         if isinstance(text, Fallback):
-            return f'<div lang="{text.lang}" class="kb-untranslated" markdown>\n\n{out}\n\n</div>'
+            return (f'<div lang="{text.lang}" dir="{text.dir}" class="kb-untranslated" markdown>'
+                    f'\n\n{out}\n\n</div>')
         return out
 
     # --- page helpers ----------------------------------------------------------------------------
@@ -238,11 +242,15 @@ class Renderer:
     def a_to_z(self) -> Page:
         entries = [(s.name, f"services/{s.id}.md", s.summary) for s in self.site.services.values()]
         entries += [(a.title, f"answers/{a.id}.md", a.summary or "") for a in self.site.articles.values()]
-        entries.sort(key=lambda e: sort_key(e[0]))
+        # "¿Necesito un permiso?" files under N: leading punctuation does not count
+        def key(text) -> str:
+            return re.sub(r"^\W+", "", sort_key(text)) or sort_key(text)
+
+        entries.sort(key=lambda e: key(e[0]))
         letters: dict[str, list] = {}
         for e in entries:
-            first = sort_key(e[0])[:1].upper() or "#"
-            letters.setdefault(first if first.isalpha() else "#", []).append(e)
+            first = key(e[0])[:1].upper() or "#"
+            letters.setdefault(first if first.isalpha() else "0–9", []).append(e)
         return self.page("a-z.md", "pages/a-z.md.j2",
                          {"title": self._("A to Z"), "search": {"exclude": True}}, letters=letters)
 
@@ -293,6 +301,8 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
     search = {"lang": lang if lang in SEARCH_LANGS else "en"}
     if lang not in SEARCH_LANGS:
         search["pipeline"] = ["trimmer"]  # no stemmer or stop words of another language
+    elif lang != "en":  # Material keeps only the stop-word filter unless told (a keep-list)
+        search["pipeline"] = ["stemmer", "stopWordFilter", "trimmer"]
     return {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
         "site_name": f"{config.city} 311",
@@ -306,13 +316,16 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
             "font": False, "direction": language.dir,
         },
         "plugins": [{"search": search}],
-        "hooks": [str(HOOKS)],
+        "hooks": [str(HOOKS), str(HOOKS.with_name("i18n_hooks.py"))],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": ["kb/kb.css"],
         "extra_javascript": ["kb/kb.js"],
         "nav": nav,
         "extra": {
             "generator": False,
+            **({"alternate": [{"name": lg.name, "link": f"../{lg.code}/", "lang": lg.code,
+                               "dir": lg.dir} for lg in config.languages]}
+               if len(config.languages) > 1 else {}),
             "kb_build": {
                 "lang": lang, "audience": site.audience, "dir": language.dir,
                 "city": str(config.city), "phones": {k: v for k, v in vars(config.phones).items() if v},
@@ -366,6 +379,7 @@ def write_project(site: Site, source_site: Site, lang: str, gettext_obj, root: P
     shutil.copytree(PACKAGE_THEME, theme, dirs_exist_ok=True)
     if (root / "theme").is_dir():  # the city's own overrides win
         shutil.copytree(root / "theme", theme, dirs_exist_ok=True)
+    language_partial(theme, site.config.language(lang))
     cfg = project_config(site, lang, project_dir, site_dir, root, nav_for(renderer), gettext_obj)
     project.config_file.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), "utf-8")
     return project

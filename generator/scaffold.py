@@ -55,8 +55,10 @@ def init(directory: Path, city: str, langs: list[str]) -> None:
     for sub in ("catalog/departments", "catalog/services", "catalog/alerts", "articles",
                 "translations", "theme"):
         (directory / sub).mkdir(parents=True, exist_ok=True)
+    from .model import _babel_locale
     languages = "\n".join(
-        f"      - {{code: {code}, name: \"{LANG_NAMES.get(code, code)}\"}}" for code in langs)
+        f"      - {{code: {code}, name: \"{LANG_NAMES.get(code, code)}\""
+        f"{'' if _babel_locale(code) else ', formats: neutral'}}}" for code in langs)
     config = (_template("site/mkdocs.yml").replace("{{city}}", city.replace('"', "'"))
               .replace("{{languages}}", languages))
     (directory / "mkdocs.yml").write_text(config, "utf-8")

@@ -1,17 +1,132 @@
-"""Translate stage: the model of one audience, in one language.
+"""Translate stage: the model of one audience, in one language (a pure function Site -> Site).
 
 The source language is the model itself. Other languages look every translatable string up in
 ``translations/<lang>.po``; a missing or fuzzy translation keeps the source text, marked as a
-``Fallback`` so that pages can say which parts are not yet translated.
+``Fallback`` (plain-text fields) or wrapped in an element with the source ``lang`` (Markdown
+blocks), each with a short notice in the page's language that it is not yet translated.
+
+Which fields are translated is the schemas' ``x-translate`` marking; ``FIELDS`` maps each marked
+schema path to the model, and a test keeps the two in step.
 """
 
 from __future__ import annotations
 
+import html
+from dataclasses import replace
+
+from . import mdsplit
+from .i18n import NOTICE, Fallback
 from .model import Site
+from .po import split_keywords, keywords_message
+
+# Every x-translate schema path, per kind, and where the model keeps it.
+FIELDS = {
+    "config": {("city",), ("hours",)},
+    "service": {("name",), ("group",), ("summary",), ("keywords",), ("description",),
+                ("request", "channels", "*", "address"), ("request", "channels", "*", "note"),
+                ("request", "questions", "*", "prompt"),
+                ("request", "questions", "*", "datatype_description"),
+                ("request", "questions", "*", "values", "*", "name"), ("fees",), ("eligibility",)},
+    "department": {("name",), ("description",), ("jurisdiction",)},
+    "alert": {("title",), ("message",)},
+    "calendar": {("holidays", "*", "name"), ("closures", "*", "name")},
+    "article": {("title",), ("summary",), ("keywords",), ("flow", "steps", "*", "ask"),
+                ("flow", "steps", "*", "options", "*", "label"), ("flow", "steps", "*", "outcome")},
+}
+
+
+class Translator:
+    def __init__(self, messages, source: str, direction: str = "ltr"):
+        self.messages = messages
+        self.source = source
+        self.dir = direction
+        self.notice = messages.gettext(NOTICE)
+
+    def find(self, msgid: str) -> str | None:
+        lookup = getattr(self.messages, "lookup", None)
+        return lookup(msgid) if lookup else None
+
+    def text(self, value):
+        """A plain-text field."""
+        if value is None or not isinstance(value, str) or not mdsplit.translatable(value):
+            return value
+        found = self.find(value.strip())
+        return found if found is not None else Fallback(value, self.source, self.notice, self.dir)
+
+    def texts(self, values: tuple) -> tuple:
+        return tuple(self.text(v) for v in values)
+
+    def keywords(self, words: tuple) -> tuple:
+        if not words:
+            return words
+        found = self.find(keywords_message(words))
+        if found is not None:
+            return split_keywords(found)
+        last = len(words) - 1
+        return tuple(Fallback(w, self.source, self.notice if i == last else "", self.dir)
+                     for i, w in enumerate(words))
+
+    def markdown(self, value):
+        """A Markdown field: each block translated, or the source block marked as such."""
+        if not value:
+            return value
+
+        def tr(msg: mdsplit.Msg) -> str:
+            found = self.find(msg.text)
+            if found is not None:  # one block stays one block, whatever the translator typed
+                return " ".join(found.split("\n")).strip()
+            return (f'<span lang="{self.source}" dir="{self.dir}" class="kb-untranslated">'
+                    f'{msg.text}</span> '
+                    f'<span class="kb-fallback-note" data-search-exclude>'
+                    f'{html.escape(self.notice)}</span>')
+
+        return mdsplit.join(mdsplit.split(str(value)), tr)
+
+    def fees(self, value):
+        if value is None or str(value).strip().lower() == "none":
+            return value
+        return self.text(value)
 
 
 def translate(site: Site, lang: str, messages) -> Site:
     """The site in `lang`. `messages` looks up translations (None: the source language)."""
     if messages is None or lang == site.config.source.code:
         return site
-    return site
+    t = Translator(messages, site.config.source.code, site.config.source.dir)
+    config = replace(site.config, city=t.text(site.config.city), hours=t.text(site.config.hours))
+    services = {}
+    for sid, s in site.services.items():
+        services[sid] = replace(
+            s, name=t.text(s.name), group=t.text(s.group), summary=t.text(s.summary),
+            keywords=t.keywords(s.keywords), description=t.markdown(s.description),
+            channels=tuple(replace(c, address=t.text(c.address), note=t.text(c.note))
+                           for c in s.channels),
+            questions=tuple(replace(q, prompt=t.text(q.prompt),
+                                    datatype_description=t.text(q.datatype_description),
+                                    values=tuple(replace(v, name=t.text(v.name)) for v in q.values))
+                            for q in s.questions),
+            fees=t.fees(s.fees), eligibility=t.text(s.eligibility))
+    departments = {did: replace(d, name=t.text(d.name), description=t.text(d.description),
+                                jurisdiction=t.texts(d.jurisdiction))
+                   for did, d in site.departments.items()}
+    alerts = {aid: replace(a, title=t.text(a.title), message=t.markdown(a.message))
+              for aid, a in site.alerts.items()}
+    articles = {}
+    for aid, a in site.articles.items():
+        if a.audience == "agent":  # internal: never extracted, never translated
+            articles[aid] = a
+            continue
+        flow = a.flow
+        if flow:
+            flow = replace(flow, steps=tuple(
+                replace(s, ask=t.text(s.ask), outcome=t.text(s.outcome),
+                        options=tuple(replace(o, label=t.text(o.label)) for o in s.options))
+                for s in flow.steps))
+        articles[aid] = replace(a, title=t.text(a.title), summary=t.text(a.summary),
+                                keywords=t.keywords(a.keywords), body=t.markdown(a.body), flow=flow)
+    calendar = replace(
+        site.calendar,
+        holidays=tuple(replace(h, name=t.text(h.name)) for h in site.calendar.holidays),
+        closures=tuple(replace(c, name=t.text(c.name)) for c in site.calendar.closures))
+    return replace(site, config=config, services=services, departments=departments,
+                   alerts=alerts, articles=articles, calendar=calendar)

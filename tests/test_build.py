@@ -67,7 +67,7 @@ def test_service_page_shows_what_a_resident_needs(built):
         "How to ask for this service", "Make a request online", "Call 311",
         "from outside the city: +1 555-555-0311",
         "What you will be asked", "Where is the pothole? (required)", "Smaller than a plate",
-        "We aim to respond within 3 business days.", "Cost", "none",
+        "We aim to respond within 3 business days.", "Cost", "Free",
         "Who handles this", "Public Works", "555-555-0100", "Monday", "7:30", "Saturday", "Closed",
         "Related services", "Streetlight outage", "Answers about this", "Potholes",
         "Also called: pothole, hole in the road", "Last reviewed: September 1, 2026",
