@@ -1,0 +1,612 @@
+/* Agent console (agent site only): search as you type, open-now, scripts with a copy button,
+   the caller's language. Data: <lang>/console.json, written by the export stage. */
+(function () {
+  "use strict";
+
+  var DATA_CACHE = {};
+  var ROOT = document.currentScript ? new URL("../../", document.currentScript.src) : null;
+
+  /* --- small helpers ------------------------------------------------------------------------- */
+
+  function fill(template, values) {
+    return String(template).replace(/%\((\w+)\)s/g, function (m, key) {
+      return values[key] === undefined ? m : values[key];
+    });
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else if (k === "html") node.innerHTML = attrs[k];
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+
+  function loadJSON(url) {
+    if (!DATA_CACHE[url]) {
+      DATA_CACHE[url] = fetch(url, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) throw new Error(url + ": " + r.status);
+        return r.json();
+      });
+    }
+    return DATA_CACHE[url];
+  }
+
+  /* Relative links in HTML from a JSON file are relative to that file's folder. */
+  function absolutize(node, base) {
+    node.querySelectorAll("a[href]").forEach(function (a) {
+      var href = a.getAttribute("href");
+      if (/^([a-z]+:|#|\/)/i.test(href)) return;
+      a.setAttribute("href", new URL(href, base).href);
+    });
+    return node;
+  }
+
+  function tel(number) { return "tel:" + String(number).replace(/[^0-9+]/g, ""); }
+
+  function phoneLink(number) { return el("a", { href: tel(number), text: number }); }
+
+  /* --- fuzzy matching ---------------------------------------------------------------------- */
+
+  function normalize(text) {
+    return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  }
+
+  function words(text) { var n = normalize(text); return n ? n.split(" ") : []; }
+
+  function stem(w) {
+    if (w.length > 5 && /ing$/.test(w)) return w.slice(0, -3);
+    if (w.length > 4 && /(ed|es)$/.test(w)) return w.slice(0, -2);
+    if (w.length > 3 && /s$/.test(w) && !/ss$/.test(w)) return w.slice(0, -1);
+    return w;
+  }
+
+  /* Damerau-Levenshtein (optimal string alignment), giving up above `max`. */
+  function distance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null, prev = [], cur, i, j;
+    for (j = 0; j <= b.length; j++) prev.push(j);
+    for (i = 1; i <= a.length; i++) {
+      cur = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          v = Math.min(v, prev2[j - 2] + 1);
+        }
+        cur.push(v);
+        if (v < best) best = v;
+      }
+      if (best > max) return max + 1;
+      prev2 = prev;
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  function allowedEdits(w) { return w.length <= 3 ? 0 : w.length <= 5 ? 1 : 2; }
+
+  /* How well one query word matches one indexed word: 0 (not at all) to 1 (exactly). */
+  function wordScore(q, t, last) {
+    if (q === t) return 1;
+    if (stem(q) === stem(t)) return 0.95;
+    if (q.length >= 2 && t.indexOf(q) === 0) return last ? 0.9 : 0.75;
+    var max = allowedEdits(q);
+    if (!max) return 0;
+    var d = distance(q, t, max);
+    if (d <= max) return 0.8 - 0.15 * (d - 1);
+    if (last && q.length >= 4 && t.length > q.length) { /* a misspelled word still being typed */
+      if (distance(q, t.slice(0, q.length), 1) <= 1) return 0.55;
+    }
+    return 0;
+  }
+
+  var FIELD_WEIGHTS = { name: 10, keywords: 7, jurisdiction: 8, summary: 2, extra: 1 };
+
+  function indexEntry(entry, fields) {
+    entry.fields = {};
+    Object.keys(fields).forEach(function (f) {
+      var seen = {};
+      entry.fields[f] = [].concat(fields[f]).reduce(function (acc, text) {
+        words(text).forEach(function (w) { if (!seen[w]) { seen[w] = 1; acc.push(w); } });
+        return acc;
+      }, []);
+    });
+    entry.phrase = normalize(fields.name);
+    return entry;
+  }
+
+  function scoreEntry(entry, query) {
+    var total = 0, matched = 0;
+    query.forEach(function (q, i) {
+      var last = i === query.length - 1, best = 0;
+      Object.keys(entry.fields).forEach(function (f) {
+        var weight = FIELD_WEIGHTS[f] || 1;
+        entry.fields[f].forEach(function (t) {
+          var s = wordScore(q, t, last) * weight;
+          if (s > best) best = s;
+        });
+      });
+      if (best > 0) matched++;
+      total += best;
+    });
+    var joined = query.join(" ");
+    if (entry.phrase === joined) total += 20;
+    else if (joined.length > 2 && entry.phrase.indexOf(joined) === 0) total += 8;
+    return { matched: matched, score: total };
+  }
+
+  function search(entries, text) {
+    var query = words(text);
+    if (!query.length) return [];
+    var needed = query.length <= 2 ? query.length : Math.ceil(query.length * 0.6);
+    var out = [];
+    entries.forEach(function (entry) {
+      var r = scoreEntry(entry, query);
+      if (r.matched >= needed && r.score > 0) out.push({ entry: entry, matched: r.matched, score: r.score + entry.boost });
+    });
+    out.sort(function (a, b) {
+      return b.matched - a.matched || b.score - a.score || (a.entry.title < b.entry.title ? -1 : 1);
+    });
+    return out.slice(0, 12).map(function (r) { return r.entry; });
+  }
+
+  /* --- open now ------------------------------------------------------------------------------ */
+
+  var WEEKDAYS = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
+
+  /* The wall-clock date, minutes since midnight and weekday (Monday = 0) in a time zone. */
+  function zoned(now, tz) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
+      minute: "2-digit", weekday: "short", hourCycle: "h23"
+    }).formatToParts(now).forEach(function (p) { parts[p.type] = p.value; });
+    return {
+      date: parts.year + "-" + parts.month + "-" + parts.day,
+      minutes: (parseInt(parts.hour, 10) % 24) * 60 + parseInt(parts.minute, 10),
+      weekday: WEEKDAYS[parts.weekday]
+    };
+  }
+
+  function addDays(isoDate, n) {
+    var p = isoDate.split("-").map(Number);
+    return new Date(Date.UTC(p[0], p[1] - 1, p[2] + n)).toISOString().slice(0, 10);
+  }
+
+  function minutesOf(hhmm) { var p = hhmm.split(":"); return parseInt(p[0], 10) * 60 + parseInt(p[1], 10); }
+
+  /* The opening ranges of a department on a date: [[start, end] in minutes], and why when closed. */
+  function rangesOn(data, dept, isoDate, weekday) {
+    var closure = (data.closures || []).filter(function (c) {
+      return c.date === isoDate && (!c.departments.length || c.departments.indexOf(dept.id) !== -1);
+    })[0];
+    if (closure) {
+      if (closure.hours === "closed") return { ranges: [], reason: closure.name };
+      var r = closure.hours.split("-");
+      return { ranges: [[minutesOf(r[0]), minutesOf(r[1])]], reason: closure.name };
+    }
+    if (!dept.hours.holidays_open) {
+      var holiday = (data.holidays || []).filter(function (h) { return h.date === isoDate; })[0];
+      if (holiday) return { ranges: [], reason: holiday.name };
+    }
+    return {
+      ranges: dept.hours.days[weekday].map(function (r) { return [minutesOf(r[0]), minutesOf(r[1])]; }),
+      reason: null
+    };
+  }
+
+  function openStatus(data, dept, now) {
+    if (!dept || !dept.hours) return null;
+    var here = zoned(now, dept.hours.timezone);
+    var today = rangesOn(data, dept, here.date, here.weekday);
+    for (var i = 0; i < today.ranges.length; i++) {
+      if (today.ranges[i][0] <= here.minutes && here.minutes < today.ranges[i][1]) {
+        return { open: true, closes: today.ranges[i][1] };
+      }
+    }
+    var status = { open: false, reason: today.ranges.length ? null : today.reason };
+    for (var n = 0; n < 8; n++) { /* the next opening, within a week */
+      var day = n === 0 ? today : rangesOn(data, dept, addDays(here.date, n), (here.weekday + n) % 7);
+      for (var k = 0; k < day.ranges.length; k++) {
+        if (n > 0 || day.ranges[k][0] > here.minutes) {
+          status.next = { days: n, weekday: (here.weekday + n) % 7, at: day.ranges[k][0] };
+          return status;
+        }
+      }
+    }
+    return status;
+  }
+
+  function timeText(lang, minutes) {
+    if (minutes >= 24 * 60) minutes = 24 * 60 - 1;
+    try {
+      return new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit", timeZone: "UTC" })
+        .format(new Date(Date.UTC(2024, 0, 1, Math.floor(minutes / 60), minutes % 60)));
+    } catch (e) {
+      return ("0" + Math.floor(minutes / 60)).slice(-2) + ":" + ("0" + minutes % 60).slice(-2);
+    }
+  }
+
+  function weekdayText(lang, weekday) {
+    try {
+      return new Intl.DateTimeFormat(lang, { weekday: "long", timeZone: "UTC" })
+        .format(new Date(Date.UTC(2024, 0, 1 + weekday))); /* 2024-01-01 was a Monday */
+    } catch (e) {
+      return ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][weekday];
+    }
+  }
+
+  /* A badge (and the after-hours line when closed) for a department, now. */
+  function statusNode(data, dept, now) {
+    var st = openStatus(data, dept, now), s = data.strings;
+    if (!st) return null;
+    var words_;
+    if (st.open) {
+      words_ = s.open_now + " · " + fill(s.closes_at, { time: timeText(data.lang, st.closes) });
+    } else {
+      words_ = s.closed_now;
+      if (st.reason) words_ += " · " + fill(s.closed_for, { name: st.reason });
+      if (st.next) {
+        words_ += " · " + fill(s.opens_at, { day: weekdayText(data.lang, st.next.weekday),
+                                             time: timeText(data.lang, st.next.at) });
+      }
+    }
+    var node = el("span", { "class": "kb-open " + (st.open ? "kb-open--yes" : "kb-open--no"),
+                            "data-kb-open": st.open ? "open" : "closed" },
+                  [el("span", { text: words_ })]);
+    if (!st.open && dept.after_hours_line) {
+      var after = el("span", { "class": "kb-after-hours" });
+      var parts = fill(s.after_hours, { number: "\u0000" }).split("\u0000");
+      after.appendChild(document.createTextNode(" · " + parts[0]));
+      after.appendChild(phoneLink(dept.after_hours_line));
+      after.appendChild(document.createTextNode(parts[1] || ""));
+      node.appendChild(after);
+    }
+    return node;
+  }
+
+  /* --- the console's entries ----------------------------------------------------------------- */
+
+  function entriesOf(data) {
+    var entries = [];
+    data.services.forEach(function (svc) {
+      var dept = data.departments[svc.department] || {};
+      entries.push(indexEntry({ kind: "service", id: svc.id, title: svc.name, item: svc,
+                                url: svc.url, boost: 0.5 },
+        { name: svc.name, keywords: svc.keywords, summary: svc.summary,
+          extra: [svc.group, dept.name || ""] }));
+    });
+    data.articles.forEach(function (art) {
+      entries.push(indexEntry({ kind: "answer", id: art.id, title: art.title, item: art, url: art.url,
+                                boost: 0 },
+        { name: art.title, keywords: art.keywords, summary: art.summary }));
+    });
+    Object.keys(data.departments).forEach(function (id) {
+      var d = data.departments[id];
+      entries.push(indexEntry({ kind: d.kind === "partner" ? "partner" : "department", id: id,
+                                title: d.name, item: d, url: d.url, boost: 0 },
+        { name: d.name, jurisdiction: d.jurisdiction, summary: d.description }));
+    });
+    return entries;
+  }
+
+  /* Where a service's callers go: the transfer target, else the owning department. */
+  function targetOf(data, entry) {
+    if (entry.kind === "service") {
+      var t = entry.item.transfer;
+      return data.departments[t ? t.to : entry.item.department];
+    }
+    if (entry.kind === "department" || entry.kind === "partner") return entry.item;
+    return null;
+  }
+
+  function lineOf(dept) { return dept ? dept.transfer_line || dept.phone || "" : ""; }
+
+  function resultNode(data, entry, index, now) {
+    var s = data.strings, item = entry.item;
+    var kindText = { service: s.kind_service, answer: s.kind_answer, department: s.kind_department,
+                     partner: s.kind_partner }[entry.kind];
+    var li = el("li", { role: "option", id: "kb-console-option-" + index, "aria-selected": "false",
+                        "class": "kb-result kb-result--" + entry.kind, "data-kb-url": entry.url }, [
+      el("span", { "class": "kb-result__kind", text: kindText }),
+      el("a", { "class": "kb-result__name", href: entry.url, tabindex: "-1", text: entry.title })
+    ]);
+    var summary = item.summary || item.description || "";
+    if (summary) li.appendChild(el("span", { "class": "kb-result__summary", text: summary }));
+    var meta = el("span", { "class": "kb-result__meta" });
+    function add(node) { if (node) { if (meta.childNodes.length) meta.appendChild(document.createTextNode(" · ")); meta.appendChild(node); } }
+    if (entry.kind === "service") {
+      var owner = data.departments[item.department];
+      if (owner) add(el("span", { "class": "kb-result__dept", text: owner.name }));
+    }
+    if (entry.kind === "partner" && item.jurisdiction.length) {
+      add(el("span", { text: fill(s.handles, { what: item.jurisdiction.join("; ") }) }));
+    }
+    var target = targetOf(data, entry);
+    if (target && lineOf(target)) {
+      var tr = el("span", { "class": "kb-result__transfer" });
+      tr.appendChild(document.createTextNode(s.transfer + ": "));
+      tr.appendChild(el("a", { href: tel(lineOf(target)), tabindex: "-1", text: lineOf(target) }));
+      if (entry.kind === "service" && item.transfer) tr.appendChild(document.createTextNode(" (" + target.name + ")"));
+      add(tr);
+    }
+    add(target ? statusNode(data, target, now) : null);
+    if (entry.kind === "service" && item.response_time) {
+      add(el("span", { "class": "kb-result__response", text: fill(s.response_time, { time: item.response_time }) }));
+    }
+    if (entry.kind === "answer" && item.audience === "agent") add(el("span", { text: s.agents_only }));
+    if (meta.childNodes.length) li.appendChild(meta);
+    return li;
+  }
+
+  /* --- copy buttons ----------------------------------------------------------------------------- */
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = el("textarea", { "aria-hidden": "true", style: "position:fixed;left:-9999px" });
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      var ok = document.execCommand && document.execCommand("copy");
+      area.remove();
+      if (ok) resolve(); else reject(new Error("copy"));
+    });
+  }
+
+  /* The words of a script block, without its title and its button. */
+  function scriptText(block) {
+    var parts = [];
+    Array.prototype.forEach.call(block.children, function (child) {
+      if (child.matches(".admonition-title, .kb-copy, .kb-copy-status")) return;
+      parts.push((child.innerText || child.textContent).trim());
+    });
+    return parts.filter(Boolean).join("\n\n");
+  }
+
+  function addCopyButton(block, s) {
+    if (block.querySelector(".kb-copy")) return;
+    var button = el("button", { type: "button", "class": "md-button kb-copy", "data-kb-copy": "", text: s.copy });
+    var status = el("span", { "class": "kb-copy-status", role: "status", "aria-live": "polite" });
+    button.addEventListener("click", function () {
+      copyText(scriptText(block)).then(function () {
+        status.textContent = s.copied;
+      }, function () {
+        status.textContent = s.copy_failed;
+      });
+    });
+    var title = block.querySelector(".admonition-title");
+    if (title) title.after(button, status); else block.prepend(button, status);
+  }
+
+  function wireCopyButtons(strings) {
+    document.querySelectorAll(".md-content .admonition.say").forEach(function (b) { addCopyButton(b, strings); });
+  }
+
+  /* --- the console ------------------------------------------------------------------------------- */
+
+  function Console(root, data) {
+    this.root = root;
+    this.data = data;
+    this.dataUrl = new URL(root.getAttribute("data-kb-data"), location.href);
+    this.entries = entriesOf(data);
+    this.input = root.querySelector("#kb-console-q");
+    this.list = root.querySelector("#kb-console-results");
+    this.detail = root.querySelector("#kb-console-detail");
+    this.status = root.querySelector("#kb-console-status");
+    this.langSelect = root.querySelector("#kb-console-lang");
+    this.results = [];
+    this.active = -1;
+    this.wire();
+  }
+
+  Console.prototype.wire = function () {
+    var self = this, data = this.data;
+    data.languages.forEach(function (lg) {
+      if (lg.code === data.lang) return;
+      self.langSelect.appendChild(el("option", { value: lg.code, lang: lg.code, text: lg.name }));
+    });
+    this.langSelect.closest(".kb-console__lang").hidden = data.languages.length < 2 && !data.phones.interpreter;
+    this.input.addEventListener("input", function () { self.update(); });
+    this.input.addEventListener("keydown", function (e) { self.key(e); });
+    this.langSelect.addEventListener("change", function () { self.showDetail(); });
+    this.list.addEventListener("click", function (e) {
+      var li = e.target.closest("[role=option]");
+      if (!li) return;
+      e.preventDefault();
+      self.select(Array.prototype.indexOf.call(self.list.children, li));
+      self.open();
+    });
+    if (this.input.value) this.update();
+  };
+
+  Console.prototype.update = function (keep) {
+    var now = new Date(), self = this, s = this.data.strings, before = this.active;
+    this.results = search(this.entries, this.input.value);
+    this.list.textContent = "";
+    this.results.forEach(function (entry, i) { self.list.appendChild(resultNode(self.data, entry, i, now)); });
+    var q = this.input.value.trim();
+    this.status.textContent = !q ? "" : !this.results.length ? s.no_results
+      : this.results.length === 1 ? s.count_one : fill(s.count_other, { count: this.results.length });
+    this.input.setAttribute("aria-expanded", this.results.length ? "true" : "false");
+    this.active = -1;
+    this.select(this.results.length ? (keep && before < this.results.length ? Math.max(before, 0) : 0) : -1);
+  };
+
+  Console.prototype.select = function (index) {
+    var items = this.list.children;
+    if (this.active >= 0 && items[this.active]) items[this.active].setAttribute("aria-selected", "false");
+    this.active = index;
+    if (index >= 0 && items[index]) {
+      items[index].setAttribute("aria-selected", "true");
+      this.input.setAttribute("aria-activedescendant", items[index].id);
+      items[index].scrollIntoView({ block: "nearest" });
+    } else {
+      this.input.removeAttribute("aria-activedescendant");
+    }
+    this.showDetail();
+  };
+
+  Console.prototype.key = function (e) {
+    var n = this.results.length;
+    if (e.key === "ArrowDown" && n) { e.preventDefault(); this.select((this.active + 1) % n); }
+    else if (e.key === "ArrowUp" && n) { e.preventDefault(); this.select((this.active - 1 + n) % n); }
+    else if (e.key === "Enter" && this.active >= 0) { e.preventDefault(); this.open(); }
+    else if (e.key === "Escape") { this.input.value = ""; this.update(); }
+  };
+
+  Console.prototype.open = function () {
+    var entry = this.results[this.active];
+    if (entry) location.assign(new URL(entry.url, this.dataUrl).href);
+  };
+
+  Console.prototype.showDetail = function () {
+    var entry = this.results[this.active], s = this.data.strings, data = this.data, self = this;
+    var box = this.detail;
+    box.textContent = "";
+    box.hidden = !entry;
+    if (!entry) return;
+    var item = entry.item;
+    box.appendChild(el("h2", { "class": "kb-detail__title" }, [el("a", { href: entry.url, text: entry.title })]));
+    if (entry.kind === "service" && item.emergency) {
+      box.appendChild(el("p", { "class": "kb-detail__emergency", text: s.emergency }));
+    }
+    var target = targetOf(data, entry);
+    if (entry.kind === "partner") {
+      box.appendChild(el("p", { "class": "kb-detail__send", text: fill(s.send_caller, { name: item.name }) }));
+    }
+    if (entry.kind === "service" && item.script_html) {
+      var say = el("div", { "class": "admonition say kb-detail__script" },
+                   [el("p", { "class": "admonition-title", text: s.script }), el("div", { html: item.script_html })]);
+      absolutize(say, this.dataUrl);
+      box.appendChild(say);
+      addCopyButton(say, s);
+    }
+    if (target) {
+      var p = el("p", { "class": "kb-detail__transfer" });
+      p.appendChild(el("strong", { text: fill(s.transfer_to, { name: target.name }) + ": " }));
+      if (lineOf(target)) p.appendChild(phoneLink(lineOf(target)));
+      if (entry.kind === "service" && item.transfer && item.transfer.when) {
+        p.appendChild(document.createTextNode(" · " + fill(s.transfer_when, { when: item.transfer.when })));
+      }
+      var st = statusNode(data, target, new Date());
+      if (st) { p.appendChild(el("br")); p.appendChild(st); }
+      box.appendChild(p);
+    }
+    [["escalation_html", s.escalation], ["notes_html", s.notes]].forEach(function (pair) {
+      if (item[pair[0]]) {
+        var block = el("div", { "class": "admonition agent" },
+                       [el("p", { "class": "admonition-title", text: pair[1] }), el("div", { html: item[pair[0]] })]);
+        box.appendChild(absolutize(block, self.dataUrl));
+      }
+    });
+    if (entry.kind === "service" && item.response_time) {
+      box.appendChild(el("p", { text: fill(s.response_time, { time: item.response_time }) }));
+    }
+    box.appendChild(el("p", {}, [el("a", { href: entry.url, "class": "md-button", text: s.open_page })]));
+    this.callerLanguage(entry);
+  };
+
+  /* The resident-facing text in the caller's language beside this console's language. */
+  Console.prototype.callerLanguage = function (entry) {
+    var code = this.langSelect.value, data = this.data, s = data.strings, box = this.detail;
+    if (!code || entry.kind !== "service") return;
+    var lang = data.languages.filter(function (lg) { return lg.code === code; })[0];
+    var mine = data.languages.filter(function (lg) { return lg.code === data.lang; })[0];
+    var pane = el("section", { "class": "kb-caller", "aria-label": fill(s.caller_text, { language: lang.name }) });
+    var phones = el("p", { "class": "kb-caller__phones" });
+    [["interpreter", s.interpreter], ["tty", s.tty], ["text", s.text_relay]].forEach(function (pair) {
+      var number = data.phones[pair[0]];
+      if (!number) return;
+      var parts = fill(pair[1], { number: "\u0000" }).split("\u0000");
+      var span = el("span", { "class": "kb-caller__" + pair[0] });
+      span.appendChild(document.createTextNode(parts[0]));
+      span.appendChild(phoneLink(number));
+      span.appendChild(document.createTextNode(parts[1] || ""));
+      if (phones.childNodes.length) phones.appendChild(document.createTextNode(" · "));
+      phones.appendChild(span);
+    });
+    pane.appendChild(phones);
+    var columns = el("div", { "class": "kb-caller__columns" });
+    function column(svc, language, base) {
+      var col = el("div", { "class": "kb-caller__column", lang: language.code, dir: language.dir || "ltr" }, [
+        el("h3", { text: fill(s.console_text, { language: language.name }) })
+      ]);
+      if (!svc) { col.appendChild(el("p", { text: s.not_translated })); return col; }
+      col.appendChild(el("p", { "class": "kb-caller__name" }, [el("strong", { text: svc.name })]));
+      col.appendChild(el("p", { text: svc.summary }));
+      if (svc.description_html) col.appendChild(absolutize(el("div", { html: svc.description_html }), base));
+      if (svc.response_time) col.appendChild(el("p", { text: svc.response_time }));
+      return col;
+    }
+    columns.appendChild(column(entry.item, mine, this.dataUrl));
+    var theirs = el("div", { "class": "kb-caller__column", lang: code, text: s.loading });
+    columns.appendChild(theirs);
+    pane.appendChild(columns);
+    box.appendChild(pane);
+    var url = new URL("../" + code + "/console.json", this.dataUrl);
+    loadJSON(url.href).then(function (other) {
+      var svc = other.services.filter(function (x) { return x.id === entry.item.id; })[0];
+      var col = column(svc, lang, url);
+      if (theirs.isConnected) theirs.replaceWith(col);
+    }, function () {
+      theirs.textContent = s.not_translated;
+    });
+  };
+
+  /* "/" anywhere on the console page brings the focus back to the search field. */
+  function slashFocus(e) {
+    var input = document.getElementById("kb-console-q");
+    if (!input || e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) && t !== document.body) return;
+    e.preventDefault();
+    e.stopPropagation(); /* before Material's own "/" (which opens the header search) */
+    input.focus();
+    input.select();
+  }
+  window.addEventListener("keydown", slashFocus, true);
+
+  function onPage() {
+    var root = document.querySelector("[data-kb-console]");
+    var dataUrl = root ? new URL(root.getAttribute("data-kb-data"), location.href).href
+      : ROOT ? new URL("console.json", ROOT).href : null;
+    if (!dataUrl) return;
+    if (root) {
+      var input = root.querySelector("#kb-console-q");
+      input.focus();
+      root.querySelector("#kb-console-status").textContent = "";
+    }
+    loadJSON(dataUrl).then(function (data) {
+      wireCopyButtons(data.strings);
+      document.querySelectorAll("[data-kb-dept]").forEach(function (slot) { /* transfer directory */
+        var node = statusNode(data, data.departments[slot.getAttribute("data-kb-dept")], new Date());
+        slot.textContent = "";
+        if (node) { slot.appendChild(node); slot.appendChild(document.createTextNode(" · ")); }
+      });
+      if (root && !root.kbConsole) {
+        root.kbConsole = new Console(root, data);
+        /* open-now and alerts change with the clock: refresh the shown results every minute */
+        setInterval(function () { if (root.isConnected && root.kbConsole.results.length) root.kbConsole.update(true); }, 60000);
+      }
+    }, function () {
+      if (root) root.querySelector("#kb-console-status").textContent = root.getAttribute("data-kb-failed") || "";
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(onPage); /* Material's instant navigation */
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onPage);
+  } else {
+    onPage();
+  }
+
+  window.kbConsole = { search: search, openStatus: openStatus, zoned: zoned, distance: distance };
+})();
