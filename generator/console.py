@@ -35,12 +35,15 @@ _MD_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "def_list",
 def write(sites: dict[str, Site], stage: Path, langs: list[str]) -> None:
     """alerts.json for every language; console.json too when these are the agent's sites."""
     for lang in langs:
-        site = sites[lang]
-        folder = stage / lang
-        folder.mkdir(parents=True, exist_ok=True)
-        _dump(folder / "alerts.json", {"lang": lang, "alerts": alerts_data(site)})
-        if site.audience == "agent":
-            _dump(folder / "console.json", console_data(site, lang, langs))
+        write_language(sites[lang], lang, stage / lang, langs)
+
+
+def write_language(site: Site, lang: str, folder: Path, langs: list[str]) -> None:
+    """The files of one language's site folder (also used by the live preview)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _dump(folder / "alerts.json", {"lang": lang, "alerts": alerts_data(site)})
+    if site.audience == "agent":
+        _dump(folder / "console.json", console_data(site, lang, langs))
 
 
 def _dump(path: Path, data: dict) -> None:
