@@ -269,3 +269,30 @@ def test_console_data_is_per_language_and_only_in_the_agent_site(site):
         assert not (out / "public" / lang / "kb" / "agent").exists()
     home = (out / "public" / "en" / "index.html").read_text("utf-8")
     assert "console" not in home
+
+
+def test_transfer_directory_lists_lines_hours_and_open_now(browser, site):
+    page = open_page(browser, site[1] + "agent/en/transfers/", "2026-11-18T17:00:00-06:00")
+    row = page.locator("tr", has_text="Public Works")
+    row.locator("[data-kb-open=closed]").wait_for()
+    text = row.inner_text()
+    text = text.replace("\u202f", " ")  # CLDR puts a narrow space before AM
+    for expected in ["555-555-0199", "555-555-0198", "Monday–Friday: 7:30 AM–4:30 PM",
+                     "Saturday–Sunday: Closed", "Closed now"]:
+        assert expected in text, (expected, text)
+    county = page.locator("tr", has_text="Hennepin County").inner_text()
+    assert "property tax assessment appeals" in county and "555-555-0900" in county
+    page.context.close()
+
+
+def test_console_has_no_accessibility_violations(browser, site):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = console(browser, site, "2026-11-18T17:00:00-06:00")  # closed: after-hours lines shown
+    first_result(page, "pothole")
+    page.select_option("#kb-console-lang", "es")
+    page.locator(".kb-caller__column[lang=es]").wait_for()
+    results = Axe().run(page, context=".kb-console")  # what this part adds; the theme has its own test
+    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]]
+    assert violations == []
+    page.context.close()

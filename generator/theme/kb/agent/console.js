@@ -243,7 +243,8 @@
   }
 
   /* A badge (and the after-hours line when closed) for a department, now. */
-  function statusNode(data, dept, now) {
+  /* opts.afterHours: add the after-hours line when closed; opts.links: numbers as tel: links */
+  function statusNode(data, dept, now, opts) {
     var st = openStatus(data, dept, now), s = data.strings;
     if (!st) return null;
     var words_;
@@ -260,11 +261,12 @@
     var node = el("span", { "class": "kb-open " + (st.open ? "kb-open--yes" : "kb-open--no"),
                             "data-kb-open": st.open ? "open" : "closed" },
                   [el("span", { text: words_ })]);
-    if (!st.open && dept.after_hours_line) {
+    if (!st.open && dept.after_hours_line && opts.afterHours) {
       var after = el("span", { "class": "kb-after-hours" });
       var parts = fill(s.after_hours, { number: "\u0000" }).split("\u0000");
       after.appendChild(document.createTextNode(" · " + parts[0]));
-      after.appendChild(phoneLink(dept.after_hours_line));
+      after.appendChild(opts.links ? phoneLink(dept.after_hours_line)
+                                   : el("span", { text: dept.after_hours_line }));
       after.appendChild(document.createTextNode(parts[1] || ""));
       node.appendChild(after);
     }
@@ -315,7 +317,7 @@
     var li = el("li", { role: "option", id: "kb-console-option-" + index, "aria-selected": "false",
                         "class": "kb-result kb-result--" + entry.kind, "data-kb-url": entry.url }, [
       el("span", { "class": "kb-result__kind", text: kindText }),
-      el("a", { "class": "kb-result__name", href: entry.url, tabindex: "-1", text: entry.title })
+      el("span", { "class": "kb-result__name", text: entry.title })
     ]);
     var summary = item.summary || item.description || "";
     if (summary) li.appendChild(el("span", { "class": "kb-result__summary", text: summary }));
@@ -332,11 +334,11 @@
     if (target && lineOf(target)) {
       var tr = el("span", { "class": "kb-result__transfer" });
       tr.appendChild(document.createTextNode(s.transfer + ": "));
-      tr.appendChild(el("a", { href: tel(lineOf(target)), tabindex: "-1", text: lineOf(target) }));
+      tr.appendChild(el("span", { "class": "kb-result__line", text: lineOf(target) }));
       if (entry.kind === "service" && item.transfer) tr.appendChild(document.createTextNode(" (" + target.name + ")"));
       add(tr);
     }
-    add(target ? statusNode(data, target, now) : null);
+    add(target ? statusNode(data, target, now, { afterHours: true }) : null);
     if (entry.kind === "service" && item.response_time) {
       add(el("span", { "class": "kb-result__response", text: fill(s.response_time, { time: item.response_time }) }));
     }
@@ -495,7 +497,7 @@
       if (entry.kind === "service" && item.transfer && item.transfer.when) {
         p.appendChild(document.createTextNode(" · " + fill(s.transfer_when, { when: item.transfer.when })));
       }
-      var st = statusNode(data, target, new Date());
+      var st = statusNode(data, target, new Date(), { afterHours: true, links: true });
       if (st) { p.appendChild(el("br")); p.appendChild(st); }
       box.appendChild(p);
     }
@@ -586,7 +588,7 @@
     loadJSON(dataUrl).then(function (data) {
       wireCopyButtons(data.strings);
       document.querySelectorAll("[data-kb-dept]").forEach(function (slot) { /* transfer directory */
-        var node = statusNode(data, data.departments[slot.getAttribute("data-kb-dept")], new Date());
+        var node = statusNode(data, data.departments[slot.getAttribute("data-kb-dept")], new Date(), {});
         slot.textContent = "";
         if (node) { slot.appendChild(node); slot.appendChild(document.createTextNode(" · ")); }
       });
