@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import markdown
 
 from .hooks import sanitize
-from .i18n import interface_translations
+from .i18n import Fallback, interface_translations
 from .model import Department, Service, Site
 from .validate import LINK_RE
 
@@ -64,7 +65,12 @@ def html_of(site: Site, text: str | None) -> str:
         return "](#)"
 
     source = re.sub(r"\[([^\]]*)\]\(#\)", r"\1", LINK_RE.sub(repl, str(text)))
-    return sanitize(markdown.markdown(source, extensions=_MD_EXTENSIONS)).strip()
+    return sanitize(_markdown().reset().convert(source)).strip()
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=_MD_EXTENSIONS)
 
 
 def epoch_ms(value: str) -> int:
@@ -117,6 +123,9 @@ def _service(site: Site, svc: Service, response_time: str) -> dict:
         "transfer": {"to": transfer.to, "when": str(transfer.when or "")} if transfer else None,
         "escalation_html": html_of(site, agent.escalation) if agent else "",
         "notes_html": html_of(site, agent.notes) if agent else "",
+        # Fields still in the source language (no translation yet): the console marks their lang.
+        "untranslated": [f for f in ("name", "summary", "description")
+                         if isinstance(getattr(svc, f), Fallback)],
     }
 
 

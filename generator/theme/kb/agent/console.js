@@ -541,9 +541,16 @@
         el("h3", { text: fill(s.console_text, { language: language.name }) })
       ]);
       if (!svc) { col.appendChild(el("p", { text: s.not_translated })); return col; }
-      col.appendChild(el("p", { "class": "kb-caller__name" }, [el("strong", { text: svc.name })]));
-      col.appendChild(el("p", { text: svc.summary }));
-      if (svc.description_html) col.appendChild(absolutize(el("div", { html: svc.description_html }), base));
+      var untranslated = svc.untranslated || [];
+      function mark(node, field) { /* still in the source language: say so to screen readers */
+        if (untranslated.indexOf(field) !== -1) node.setAttribute("lang", data.source);
+        return node;
+      }
+      col.appendChild(mark(el("p", { "class": "kb-caller__name" }, [el("strong", { text: svc.name })]), "name"));
+      col.appendChild(mark(el("p", { text: svc.summary }), "summary"));
+      if (svc.description_html) {
+        col.appendChild(mark(absolutize(el("div", { html: svc.description_html }), base), "description"));
+      }
       if (svc.response_time) col.appendChild(el("p", { text: svc.response_time }));
       return col;
     }
