@@ -95,7 +95,7 @@
   function wordScore(q, t, last) {
     if (q === t) return 1;
     if (stem(q) === stem(t)) return 0.95;
-    if (q.length >= 2 && t.indexOf(q) === 0) return last ? 0.9 : 0.75;
+    if (t.indexOf(q) === 0 && (last ? q.length >= 2 : q.length >= 3)) return last ? 0.9 : 0.75;
     var max = allowedEdits(q);
     if (!max) return 0;
     var d = distance(q, t, max);
@@ -121,9 +121,9 @@
     return entry;
   }
 
+  /* The best match of each query word in an entry (field weight times word score). */
   function scoreEntry(entry, query) {
-    var total = 0, matched = 0;
-    query.forEach(function (q, i) {
+    return query.map(function (q, i) {
       var last = i === query.length - 1, best = 0;
       Object.keys(entry.fields).forEach(function (f) {
         var weight = FIELD_WEIGHTS[f] || 1;
@@ -132,26 +132,45 @@
           if (s > best) best = s;
         });
       });
-      if (best > 0) matched++;
-      total += best;
+      return best;
     });
-    var joined = query.join(" ");
-    if (entry.phrase === joined) total += 20;
-    else if (joined.length > 2 && entry.phrase.indexOf(joined) === 0) total += 8;
-    return { matched: matched, score: total };
   }
 
+  /* Entries for what was typed, best first. Words that many entries share ("my", "not") count
+     for less than rare ones (inverse document frequency), so a caller's whole sentence works;
+     an entry must cover at least half of what the query's words are worth. */
   function search(entries, text) {
-    var query = words(text);
+    var query = words(text).filter(function (w, i, all) { return w.length > 1 || all.length === 1; });
     if (!query.length) return [];
-    var needed = query.length <= 2 ? query.length : Math.ceil(query.length * 0.6);
-    var out = [];
-    entries.forEach(function (entry) {
-      var r = scoreEntry(entry, query);
-      if (r.matched >= needed && r.score > 0) out.push({ entry: entry, matched: r.matched, score: r.score + entry.boost });
+    var rows = entries.map(function (entry) { return { entry: entry, best: scoreEntry(entry, query) }; });
+    var n = entries.length;
+    var idf = query.map(function (q, k) {
+      var df = rows.filter(function (r) { return r.best[k] > 0; }).length;
+      return df ? Math.log(1 + n / df) : 0;
+    });
+    var worth = idf.reduce(function (a, b) { return a + b; }, 0);
+    if (!worth) return [];
+    var joined = query.join(" "), out = [], top = Math.max.apply(null, idf);
+    rows.forEach(function (r) {
+      r.score = 0;
+      r.coverage = 0;
+      r.best.forEach(function (b, k) {
+        r.score += b * idf[k];
+        if (b > 0) r.coverage += idf[k] / worth;
+      });
+    });
+    /* half of the query's worth, or less when nothing covers that much (a long sentence) */
+    var most = Math.max.apply(null, rows.map(function (r) { return r.coverage; }));
+    var floor = Math.min(0.5, 0.7 * most);
+    rows.forEach(function (r) {
+      if (r.coverage < floor || !r.score) return;
+      var score = r.score;
+      if (r.entry.phrase === joined) score += 20 * top;
+      else if (joined.length > 2 && r.entry.phrase.indexOf(joined) === 0) score += 8 * top;
+      out.push({ entry: r.entry, rank: (score + r.entry.boost) * (0.5 + r.coverage) });
     });
     out.sort(function (a, b) {
-      return b.matched - a.matched || b.score - a.score || (a.entry.title < b.entry.title ? -1 : 1);
+      return b.rank - a.rank || (a.entry.title < b.entry.title ? -1 : a.entry.title > b.entry.title ? 1 : 0);
     });
     return out.slice(0, 12).map(function (r) { return r.entry; });
   }
