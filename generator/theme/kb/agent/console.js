@@ -499,6 +499,13 @@
       box.appendChild(el("p", { "class": "kb-detail__emergency", text: s.emergency }));
     }
     var target = targetOf(data, entry);
+    if (entry.kind === "answer") {
+      if (item.summary) box.appendChild(el("p", { text: item.summary }));
+      if (item.audience === "agent") box.appendChild(el("p", { "class": "kb-detail__agents", text: s.agents_only }));
+    }
+    if ((entry.kind === "partner" || entry.kind === "department") && item.jurisdiction.length) {
+      box.appendChild(el("p", { text: fill(s.handles, { what: item.jurisdiction.join("; ") }) }));
+    }
     if (entry.kind === "partner") {
       box.appendChild(el("p", { "class": "kb-detail__send", text: fill(s.send_caller, { name: item.name }) }));
     }
