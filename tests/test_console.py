@@ -181,6 +181,11 @@ def test_open_now_at_a_fixed_clock(browser, site, when, query, expected):
     page.context.close()
 
 
+def alerts_checked(page) -> None:
+    """Wait until alerts.js has looked at the alerts (it marks each box, even when it shows none)."""
+    page.locator(".kb-alerts[data-kb-shown]").first.wait_for(state="attached")
+
+
 def test_alert_shows_between_start_and_end_and_not_after(browser, site):
     base = site[1]
     during, after = "2026-12-02T09:00:00-06:00", "2026-12-03T06:00:00-06:00"
@@ -192,14 +197,26 @@ def test_alert_shows_between_start_and_end_and_not_after(browser, site):
         assert "Snow emergency" in alert.inner_text()
         assert "pothole repairs wait" in alert.inner_text()
         page.context.close()
+    for url in [base + "agent/en/", base + "public/en/services/pothole-repair/"]:
         page = open_page(browser, url, after)
-        page.wait_for_load_state("networkidle")
+        alerts_checked(page)
         assert page.locator(".kb-alert").count() == 0, url
         page.context.close()
     page = open_page(browser, base + "public/en/services/streetlight-outage/", during)
-    page.wait_for_load_state("networkidle")
+    alerts_checked(page)
     assert page.locator(".kb-alert").count() == 0  # not a service the alert names
     page.context.close()
+
+
+def test_alert_goes_away_at_its_end_without_a_reload(browser, site):
+    context = browser.new_context(timezone_id=CITY_TZ_AWAY)
+    page = context.new_page()
+    page.clock.install(time=at("2026-12-03T05:59:00-06:00"))  # one minute before the end
+    page.goto(site[1] + "agent/en/services/pothole-repair/")
+    page.locator("[data-kb-alert=snow-emergency]").wait_for()
+    page.clock.run_for("02:00")
+    page.locator("[data-kb-alert=snow-emergency]").wait_for(state="detached")
+    context.close()
 
 
 def test_copy_button_copies_the_script(browser, site):
