@@ -313,3 +313,16 @@ def test_console_has_no_accessibility_violations(browser, site):
     violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]]
     assert violations == []
     page.context.close()
+
+
+def test_console_works_under_a_sub_path(browser, site):
+    server = StaticServer(site[0], "/city/311/")
+    try:
+        page = open_page(browser, server.url + "agent/en/", "2026-12-02T09:00:00-06:00")
+        page.locator("[data-kb-alert=snow-emergency]").wait_for()
+        assert "Pothole repair" in first_result(page, "pothole").inner_text()
+        page.keyboard.press("Enter")
+        page.wait_for_url(server.url + "agent/en/services/pothole-repair/")
+        page.context.close()
+    finally:
+        server.close()
