@@ -326,3 +326,10 @@ def test_console_works_under_a_sub_path(browser, site):
         page.context.close()
     finally:
         server.close()
+
+
+def test_console_without_javascript_says_what_to_use_instead(browser, site):
+    page = open_page(browser, site[1] + "agent/en/", java_script_enabled=False)
+    assert "The console needs JavaScript" in page.locator(".kb-console").inner_text()
+    assert page.get_by_role("link", name="Public Works").first.is_visible()  # the lists below
+    page.context.close()
