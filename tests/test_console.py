@@ -333,3 +333,17 @@ def test_console_without_javascript_says_what_to_use_instead(browser, site):
     assert "The console needs JavaScript" in page.locator(".kb-console").inner_text()
     assert page.get_by_role("link", name="Public Works").first.is_visible()  # the lists below
     page.context.close()
+
+
+def test_open_now_changes_at_closing_time_without_a_reload(browser, site):
+    context = browser.new_context(timezone_id=CITY_TZ_AWAY)
+    page = context.new_page()
+    page.clock.install(time=at("2026-11-18T16:29:00-06:00"))
+    page.goto(site[1] + "agent/en/")
+    result = first_result(page, "pothole")
+    assert result.locator(".kb-open").get_attribute("data-kb-open") == "open"
+    page.keyboard.press("ArrowDown")  # the agent has moved on to the second result
+    page.clock.run_for("02:00")
+    result.locator("[data-kb-open=closed]").wait_for()
+    assert page.locator("#kb-console-results [role=option]").nth(1).get_attribute("aria-selected") == "true"
+    context.close()

@@ -447,8 +447,8 @@
     if (this.input.value) this.update();
   };
 
-  Console.prototype.update = function (keep) {
-    var now = new Date(), self = this, s = this.data.strings, before = this.active;
+  Console.prototype.update = function () {
+    var now = new Date(), self = this, s = this.data.strings;
     this.results = search(this.entries, this.input.value);
     this.list.textContent = "";
     this.results.forEach(function (entry, i) { self.list.appendChild(resultNode(self.data, entry, i, now)); });
@@ -457,7 +457,24 @@
       : this.results.length === 1 ? s.count_one : fill(s.count_other, { count: this.results.length });
     this.input.setAttribute("aria-expanded", this.results.length ? "true" : "false");
     this.active = -1;
-    this.select(this.results.length ? (keep && before < this.results.length ? Math.max(before, 0) : 0) : -1);
+    this.select(this.results.length ? 0 : -1);
+  };
+
+  /* Open now changes with the clock: redo the badges in place, leaving the rest alone. */
+  Console.prototype.refreshStatus = function () {
+    var self = this, now = new Date();
+    function swap(old, entry, opts) {
+      var target = targetOf(self.data, entry);
+      var fresh = target && statusNode(self.data, target, now, opts);
+      if (old && fresh) old.replaceWith(fresh);
+    }
+    Array.prototype.forEach.call(this.list.children, function (li, i) {
+      swap(li.querySelector(".kb-open"), self.results[i], { afterHours: true });
+    });
+    if (this.results[this.active]) {
+      swap(this.detail.querySelector(".kb-detail__transfer .kb-open"), this.results[this.active],
+           { afterHours: true, links: true });
+    }
   };
 
   Console.prototype.select = function (index) {
@@ -628,7 +645,7 @@
       if (root && !root.kbConsole) {
         root.kbConsole = new Console(root, data);
         /* open-now and alerts change with the clock: refresh the shown results every minute */
-        setInterval(function () { if (root.isConnected && root.kbConsole.results.length) root.kbConsole.update(true); }, 60000);
+        setInterval(function () { if (root.isConnected) root.kbConsole.refreshStatus(); }, 60000);
       }
     }, function () {
       if (root) root.querySelector("#kb-console-status").textContent = root.getAttribute("data-kb-failed") || "";
