@@ -308,7 +308,8 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
         "plugins": [{"search": search}],
         "hooks": [str(HOOKS)],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
-        "extra_css": ["kb/kb.css"] + (["kb/agent/console.css"] if site.audience == "agent" else []),
+        "extra_css": ["kb/kb.css", "kb/live.css"]
+        + (["kb/agent/console.css"] if site.audience == "agent" else []),
         "extra_javascript": ["kb/kb.js", "kb/alerts.js", "kb/flow.js"]
         + (["kb/agent/console.js"] if site.audience == "agent" else []),
         "nav": nav,
