@@ -105,6 +105,8 @@ def first_result(page, query: str):
 
 def test_console_has_focus_and_slash_brings_it_back(browser, site):
     page = console(browser, site)
+    phones = page.locator(".kb-console__phones").inner_text()  # always there, for any caller
+    assert phones == "Interpreter line: 555-555-0314 · TTY: 555-555-0312 · Text or relay: 555-555-0313"
     assert page.evaluate("document.activeElement.id") == "kb-console-q"
     page.locator("h1").click()
     assert page.evaluate("document.activeElement.id") != "kb-console-q"

@@ -433,7 +433,9 @@
       if (lg.code === data.lang) return;
       self.langSelect.appendChild(el("option", { value: lg.code, lang: lg.code, text: lg.name }));
     });
-    this.langSelect.closest(".kb-console__lang").hidden = data.languages.length < 2 && !data.phones.interpreter;
+    this.langSelect.closest(".kb-console__lang").hidden = data.languages.length < 2;
+    var phones = phonesNode(data);
+    if (phones.childNodes.length) this.root.querySelector("#kb-console-hint").after(phones);
     this.input.addEventListener("input", function () { self.update(); });
     this.input.addEventListener("keydown", function (e) { self.key(e); });
     this.langSelect.addEventListener("change", function () { self.showDetail(); });
@@ -565,18 +567,8 @@
     var lang = data.languages.filter(function (lg) { return lg.code === code; })[0];
     var mine = data.languages.filter(function (lg) { return lg.code === data.lang; })[0];
     var pane = el("section", { "class": "kb-caller", "aria-label": fill(s.caller_text, { language: lang.name }) });
-    var phones = el("p", { "class": "kb-caller__phones" });
-    [["interpreter", s.interpreter], ["tty", s.tty], ["text", s.text_relay]].forEach(function (pair) {
-      var number = data.phones[pair[0]];
-      if (!number) return;
-      var parts = fill(pair[1], { number: "\u0000" }).split("\u0000");
-      var span = el("span", { "class": "kb-caller__" + pair[0] });
-      span.appendChild(document.createTextNode(parts[0]));
-      span.appendChild(phoneLink(number));
-      span.appendChild(document.createTextNode(parts[1] || ""));
-      if (phones.childNodes.length) phones.appendChild(document.createTextNode(" · "));
-      phones.appendChild(span);
-    });
+    var phones = phonesNode(data);
+    phones.className = "kb-caller__phones";
     pane.appendChild(phones);
     var columns = el("div", { "class": "kb-caller__columns" });
     function column(svc, language, base) {
@@ -611,6 +603,23 @@
       theirs.textContent = s.not_translated;
     });
   };
+
+  /* The interpreter line and the TTY and text relay numbers (mkdocs.yml extra.kb.phones). */
+  function phonesNode(data) {
+    var s = data.strings, phones = el("p", { "class": "kb-console__phones" });
+    [["interpreter", s.interpreter], ["tty", s.tty], ["text", s.text_relay]].forEach(function (pair) {
+      var number = data.phones[pair[0]];
+      if (!number) return;
+      var parts = fill(pair[1], { number: "\u0000" }).split("\u0000");
+      var span = el("span", { "class": "kb-phone--" + pair[0] });
+      span.appendChild(document.createTextNode(parts[0]));
+      span.appendChild(phoneLink(number));
+      span.appendChild(document.createTextNode(parts[1] || ""));
+      if (phones.childNodes.length) phones.appendChild(document.createTextNode(" · "));
+      phones.appendChild(span);
+    });
+    return phones;
+  }
 
   /* "/" anywhere on the console page brings the focus back to the search field. */
   function slashFocus(e) {
