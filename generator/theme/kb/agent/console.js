@@ -157,6 +157,16 @@
     return li;
   }
 
+  /* Agent fields are never translated: in another language's console, say they are in the source
+     language (and its direction), so screen readers and right-to-left pages show them right. */
+  function inSource(data, node) {
+    if (data.lang === data.source) return node;
+    var src = data.languages.filter(function (lg) { return lg.code === data.source; })[0];
+    node.setAttribute("lang", data.source);
+    node.setAttribute("dir", src ? src.dir : "ltr");
+    return node;
+  }
+
   /* --- copy buttons ----------------------------------------------------------------------------- */
 
   function copyText(text) {
@@ -321,7 +331,8 @@
     }
     if (entry.kind === "service" && item.script_html) {
       var say = el("div", { "class": "admonition say kb-detail__script" },
-                   [el("p", { "class": "admonition-title", text: s.script }), el("div", { html: item.script_html })]);
+                   [el("p", { "class": "admonition-title", text: s.script }),
+                    inSource(data, el("div", { html: item.script_html }))]);
       absolutize(say, this.dataUrl);
       box.appendChild(say);
       addCopyButton(say, s);
@@ -331,7 +342,8 @@
       p.appendChild(el("strong", { text: fill(s.transfer_to, { name: target.name }) + ": " }));
       if (lineOf(target)) p.appendChild(phoneLink(lineOf(target)));
       if (entry.kind === "service" && item.transfer && item.transfer.when) {
-        p.appendChild(document.createTextNode(" · " + fill(s.transfer_when, { when: item.transfer.when })));
+        p.appendChild(document.createTextNode(" · "));
+        p.appendChild(inSource(data, el("span", { text: fill(s.transfer_when, { when: item.transfer.when }) })));
       }
       var st = statusNode(data, target, new Date(), { afterHours: true, links: true });
       if (st) { p.appendChild(el("br")); p.appendChild(st); }
@@ -340,7 +352,8 @@
     [["escalation_html", s.escalation], ["notes_html", s.notes]].forEach(function (pair) {
       if (item[pair[0]]) {
         var block = el("div", { "class": "admonition agent" },
-                       [el("p", { "class": "admonition-title", text: pair[1] }), el("div", { html: item[pair[0]] })]);
+                       [el("p", { "class": "admonition-title", text: pair[1] }),
+                        inSource(data, el("div", { html: item[pair[0]] }))]);
         box.appendChild(absolutize(block, self.dataUrl));
       }
     });
@@ -364,12 +377,16 @@
     var columns = el("div", { "class": "kb-caller__columns" });
     function column(svc, language, base) {
       var col = el("div", { "class": "kb-caller__column", lang: language.code, dir: language.dir || "ltr" }, [
-        el("h3", { text: fill(s.console_text, { language: language.name }) })
+        el("h3", { lang: data.lang, dir: data.dir, text: fill(s.console_text, { language: language.name }) })
       ]);
       if (!svc) { col.appendChild(el("p", { text: s.not_translated })); return col; }
       var untranslated = svc.untranslated || [];
       function mark(node, field) { /* still in the source language: say so to screen readers */
-        if (untranslated.indexOf(field) !== -1) node.setAttribute("lang", data.source);
+        if (untranslated.indexOf(field) !== -1) {
+          var src = data.languages.filter(function (lg) { return lg.code === data.source; })[0];
+          node.setAttribute("lang", data.source);
+          node.setAttribute("dir", src ? src.dir : "ltr");
+        }
         return node;
       }
       col.appendChild(mark(el("p", { "class": "kb-caller__name" }, [el("strong", { text: svc.name })]), "name"));
