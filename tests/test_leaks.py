@@ -220,3 +220,16 @@ def test_live_preview_writes_console_data_for_agents_only(make_tree, tmp_path, a
     assert (site_dir / "alerts.json").is_file()
     assert (site_dir / "console.json").is_file() == (audience == "agent")
     assert (site_dir / "kb" / "agent" / "console.js").is_file() == (audience == "agent")
+
+
+def test_build_audience_agent_writes_the_agent_site_only(make_tree, kb):
+    root = make_tree()
+    result = kb("build", "--root", root, "--audience", "agent")
+    assert result.exit_code == 0, result.output
+    agent = root / "site" / "agent" / "en"
+    for path in ["index.html", "console.json", "alerts.json", "transfers/index.html",
+                 "kb/agent/console.js", "services/pothole-repair/index.html"]:
+        assert (agent / path).is_file(), path
+    assert not (root / "site" / "public").exists()
+    home = (agent / "index.html").read_text("utf-8")
+    assert 'id="kb-console-q"' in home and "kb/agent/console.js" in home
