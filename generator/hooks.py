@@ -27,7 +27,7 @@ TAGS = {
 GLOBAL_ATTRS = {
     "class", "id", "lang", "dir", "title", "hidden", "role", "aria-label", "aria-hidden",
     "aria-live", "data-search-exclude", "data-kb-service", "data-kb-next", "data-kb-start",
-    "data-kb-copy", "data-kb-step", "tabindex",
+    "data-kb-copy", "data-kb-step", "data-kb-dept", "tabindex",
 }
 ATTRS = {
     "a": {"href", "hreflang"},

@@ -27,6 +27,7 @@ import yaml
 from .i18n import Fallback, Formatter, language_partial
 from .model import DAYS, Article, Department, Service, Site
 from .changes import whats_new_page
+from .console import strings as console_strings
 from .review import today as review_today
 from .validate import LINK_RE
 
@@ -234,7 +235,8 @@ class Renderer:
         emergencies = sorted((s for s in site.services.values() if s.emergency),
                              key=lambda s: sort_key(s.name))
         return self.page("index.md", "pages/home.md.j2",
-                         {"title": str(site.config.city), "template": "kb-home.html",
+                         {"title": str(site.config.city),
+                          "template": "kb-console.html" if site.audience == "agent" else "kb-home.html",
                           "search": {"exclude": True}, "hide": ["navigation", "toc"]},
                          groups=sorted(groups.items(), key=lambda kv: sort_key(kv[0])),
                          departments=self.departments_sorted(), emergencies=emergencies)
@@ -318,8 +320,11 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
         "plugins": [{"search": search}],
         "hooks": [str(HOOKS), str(HOOKS.with_name("i18n_hooks.py"))],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
-        "extra_css": ["kb/kb.css"],
-        "extra_javascript": ["kb/kb.js"],
+        "extra_css": ["kb/kb.css", "kb/live.css"]
+        + (["kb/agent/console.css"] if site.audience == "agent" else []),
+        "extra_javascript": ["kb/kb.js", "kb/alerts.js", "kb/flow.js"]
+        + (["kb/agent/search.js", "kb/agent/hours.js", "kb/agent/console.js"]
+           if site.audience == "agent" else []),
         "nav": nav,
         "extra": {
             "generator": False,
@@ -339,6 +344,7 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
                     "search_placeholder": _("For example: missed trash pickup"),
                     "search_button": _("Search"),
                 },
+                **({"console": console_strings(gettext_obj)} if site.audience == "agent" else {}),
             },
         },
     }
@@ -376,7 +382,9 @@ def write_project(site: Site, source_site: Site, lang: str, gettext_obj, root: P
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.text, "utf-8")
     theme = project_dir / "theme"
-    shutil.copytree(PACKAGE_THEME, theme, dirs_exist_ok=True)
+    # The console's code (theme/kb/agent/) is for the agent site only.
+    skip = shutil.ignore_patterns("agent") if site.audience == "public" else None
+    shutil.copytree(PACKAGE_THEME, theme, dirs_exist_ok=True, ignore=skip)
     if (root / "theme").is_dir():  # the city's own overrides win
         shutil.copytree(root / "theme", theme, dirs_exist_ok=True)
     language_partial(theme, site.config.language(lang))

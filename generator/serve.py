@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from . import console
 from .build import _mkdocs_build, check
 from .errors import ContentError, KbError
 from .i18n import interface_translations
@@ -39,6 +40,7 @@ def preview(root: Path, lang: str | None, audience: str, work: Path, site_dir: P
         shutil.rmtree(project_dir)
     project = write_project(site, source_site, lang, messages, config.root, project_dir, site_dir)
     warnings = _mkdocs_build(str(project.config_file))
+    console.write_language(site, lang, site_dir, [lang])  # alerts.json, console.json
     for w in warnings:
         click.echo(f"mkdocs: {w}", err=True)
     return lang
