@@ -311,11 +311,11 @@ def plan(list_path: Path, root: Path, mapping: Mapping | None, force: bool
             comments.append("The list had no description: the summary repeats the name, and the "
                             "Open311 list stays without one until 'description: false' under "
                             "open311 is removed. Write a sentence.")
-        elif len(description) > LIMITS["summary"] or "\n" in description:
+        elif len(description) > LIMITS["summary"]:
             first = re.split(r"(?<=[.!?])\s", description.strip(), maxsplit=1)[0]
             summary = first if len(first) <= LIMITS["summary"] else first[:LIMITS["summary"] - 1] + "…"
             long_description = description
-            report.add(where, "description is longer than a summary (one line, 300 characters); "
+            report.add(where, "description is longer than a summary (300 characters); "
                               "the summary is its first sentence and the whole text is the "
                               "description, so the Open311 description becomes that sentence")
         if not group:

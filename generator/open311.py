@@ -32,6 +32,7 @@ from .model import Question, Service, Site
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = ["text/xml", "application/json"]
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
+_CR = "\ue00d"  # stands for a carriage return until the XML text is written
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -107,7 +108,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _XML_BAD.sub("", str(value))
+    # a carriage return must be written as a reference, or XML parsers turn "\r\n" into "\n"
+    return _XML_BAD.sub("", str(value)).replace(_CR, "").replace("\r", _CR)
 
 
 def _element(tag: str, value: Any, item_tags: dict[str, str]) -> ET.Element:
@@ -131,7 +133,8 @@ ITEM_TAGS = {"services": "service", "attributes": "attribute", "values": "value"
 def to_xml(root_tag: str, value: Any) -> str:
     root = _element(root_tag, value, ITEM_TAGS)
     ET.indent(root, "  ")
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+    text = ET.tostring(root, "unicode").replace(_CR, "&#13;")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n"
 
 
 def definition_path(folder: Path, code: str, ext: str) -> Path:
