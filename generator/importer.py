@@ -273,7 +273,7 @@ def plan(list_path: Path, root: Path, mapping: Mapping | None, force: bool
                               "an empty or '.' part between slashes)")
             counts["skipped"] += 1
             continue
-        if not svc_name:
+        if not svc_name.strip():
             report.add(where, "has no service_name; its name is its code")
             svc_name = code
         # the file: the same service (same code) keeps its file; else a new readable id
@@ -305,7 +305,7 @@ def plan(list_path: Path, root: Path, mapping: Mapping | None, force: bool
         o311["type"] = svc_type
         summary = description
         long_description = None
-        if not description:
+        if not description.strip():
             summary = svc_name
             o311["description"] = False
             comments.append("The list had no description: the summary repeats the name, and the "
@@ -318,7 +318,7 @@ def plan(list_path: Path, root: Path, mapping: Mapping | None, force: bool
             report.add(where, "description is longer than a summary (300 characters); "
                               "the summary is its first sentence and the whole text is the "
                               "description, so the Open311 description becomes that sentence")
-        if not group:
+        if not group.strip():
             group = placeholder_group
             o311["group"] = False
             comments.append(f"The list had no group: it is browsed under '{group}', and the "

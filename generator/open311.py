@@ -193,7 +193,7 @@ def _xml_value(el: ET.Element, lists: set[str]) -> Any:
         return [_xml_value(c, lists) for c in children]
     if children:
         return {c.tag: _xml_value(c, lists) for c in children}
-    return (el.text or "").strip()
+    return el.text or ""
 
 
 def _parse(path: Path, root_tag: str) -> Any:
@@ -229,7 +229,7 @@ def _str(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value)
 
 
 def read_list(path: Path) -> list[dict[str, Any]]:
