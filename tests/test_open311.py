@@ -367,3 +367,27 @@ def test_awkward_codes_survive_the_round_trip_and_a_client_reads_them(kb, tmp_pa
         assert attrs == _yaml_attrs(catalog[code])
         assert [a["code"] for a in attrs] == ["size", "where-is-it"]  # in the given order
         assert attrs[0]["values"] == [{"key": "1", "name": "Small"}, {"key": "2", "name": "Large"}]
+
+
+# --- the demo city -----------------------------------------------------------------------------
+
+def test_demo_open311_output_matches_the_demo_catalog(demo_root, demo_site, serve):
+    config = yaml.safe_load((demo_root / "mkdocs.yml").read_text("utf-8"))
+    langs = [lang["code"] for lang in config["extra"]["kb"]["languages"]]
+    expected = catalog_yaml(demo_root)
+    base = serve(demo_site / "public" / "open311" / "v2")
+    for lang in [""] + [f"{code}/" for code in langs]:
+        for fmt in ("json", "xml"):
+            client = GeoReport(base + lang, output_format=fmt)
+            services = {s["service_code"]: _client_view(s) for s in _as_list(client.get_service_list())}
+            assert sorted(services) == sorted(expected), (lang, fmt)
+            for code, s in services.items():
+                data = expected[code]
+                assert s["metadata"] == bool((data.get("request") or {}).get("questions"))
+                if lang in ("", f"{langs[0]}/"):  # the source language: the YAML's own words
+                    assert {k: v for k, v in s.items() if k != "service_code"} == expected_entry(data)
+                if s["metadata"]:
+                    attrs = _attrs(client.get_service_definition(code))
+                    assert [a["code"] for a in attrs] == [q["code"] for q in data["request"]["questions"]]
+                    if lang in ("", f"{langs[0]}/"):
+                        assert attrs == _yaml_attrs(data), code
