@@ -259,3 +259,17 @@ def test_scaffolded_files_point_at_a_schema_the_site_publishes(kb, tmp_path):
             parsed = Doc(path.name, kind, path.stem)
             parse_yaml(parsed, doc)
             assert not list(content_validator(kind).iter_errors(parsed.data))
+
+
+def test_demo_json_validates_and_public_has_no_internal_field(demo_site):
+    for audience in ("public", "agent"):
+        api = demo_site / audience / "api" / "v1"
+        langs = [p.name for p in api.iterdir() if p.is_dir() and p.name != "schema"]
+        assert langs
+        for lang in langs:
+            for name in ("catalog", "articles"):
+                doc = load(api / lang / f"{name}.json")
+                errors = list(validator(api / "schema", f"{name}.schema.json").iter_errors(doc))
+                assert not errors, (audience, lang, name, [e.message for e in errors[:3]])
+    agent = load(demo_site / "agent/api/v1" / langs[0] / "catalog.json")
+    assert any("agent" in s for s in agent["services"])
