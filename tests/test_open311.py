@@ -391,3 +391,16 @@ def test_demo_open311_output_matches_the_demo_catalog(demo_root, demo_site, serv
                     assert [a["code"] for a in attrs] == [q["code"] for q in data["request"]["questions"]]
                     if lang in ("", f"{langs[0]}/"):
                         assert attrs == _yaml_attrs(data), code
+
+
+def test_check_warns_about_codes_that_differ_only_in_case(kb, make_tree):
+    root = make_tree({"catalog/services/x.yaml": "name: X\ndepartment: public-works\ngroup: G\n"
+                                                 "summary: S.\nopen311: {code: \"A1\"}\n",
+                      "catalog/services/y.yaml": "name: Y\ndepartment: public-works\ngroup: G\n"
+                                                 "summary: S.\nopen311: {code: \"a1\"}\n"})
+    result = kb("check", "--root", root)
+    assert result.exit_code == 0
+    assert ("catalog/services/y.yaml:5:17: open311.code: warning: Open311 code 'a1' differs only in case "
+            "from 'A1' (catalog/services/x.yaml); on hosts that ignore case both definitions "
+            "share one file") in result.stderr
+    assert kb("check", "--root", root, "--strict").exit_code == 1
