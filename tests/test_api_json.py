@@ -273,3 +273,16 @@ def test_demo_json_validates_and_public_has_no_internal_field(demo_site):
                 assert not errors, (audience, lang, name, [e.message for e in errors[:3]])
     agent = load(demo_site / "agent/api/v1" / langs[0] / "catalog.json")
     assert any("agent" in s for s in agent["services"])
+
+
+def test_demo_schema_comments_point_at_schemas_the_demo_publishes(demo_root, demo_site):
+    site_url = yaml.safe_load((demo_root / "mkdocs.yml").read_text("utf-8"))["site_url"]
+    seen = 0
+    for path in sorted((demo_root / "catalog").rglob("*.yaml")):
+        for line in path.read_text("utf-8").splitlines()[:3]:
+            if "yaml-language-server: $schema=" in line:
+                url = line.split("$schema=", 1)[1].strip()
+                assert url.startswith(site_url), (path, url)
+                assert (demo_site / "public" / url[len(site_url):]).is_file(), (path, url)
+                seen += 1
+    assert seen
