@@ -131,6 +131,35 @@ def serve(root: Path, lang: str | None, audience: str, port: int) -> None:
     run_serve(root, lang, audience, port)
 
 
+@main.group("import")
+def import_() -> None:
+    """Start a catalog from another system's data."""
+
+
+@import_.command("open311")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--departments", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="YAML mapping of Open311 groups and codes to department ids.")
+@ROOT
+@click.option("--force", is_flag=True, help="Replace services already in the catalog.")
+def import_open311(path: Path, departments: Path | None, root: Path, force: bool) -> None:
+    """Write catalog YAML from a GeoReport v2 service list (PATH: .json, .xml or a folder).
+
+    Service definitions are read from services/<code>.json or .xml beside the list.
+    """
+    from .importer import run
+
+    planned, report, counts = run(path, root, departments, force)
+    for line in report.lines:
+        click.echo(line, err=True)
+    made = sum(1 for p in planned if not p.replaces and p.path.parent.name == "services")
+    replaced = sum(1 for p in planned if p.replaces)
+    click.echo(f"Imported {counts['services']} services ({made} new, {replaced} replaced, "
+               f"{counts['skipped']} not imported, {counts['without_definition']} without their "
+               f"questions) and created {counts['departments']} departments in "
+               f"{root / 'catalog'}. Next: kb check --root {root}", err=True)
+
+
 from .review import review_cli  # noqa: E402
 main.add_command(review_cli, "review")
 from .codeowners import codeowners_cli  # noqa: E402

@@ -9,7 +9,7 @@ import html
 import json
 from pathlib import Path
 
-from . import changes, console
+from . import api, changes, console, open311
 from .model import Site
 
 
@@ -18,6 +18,9 @@ def export(sites: dict[str, Site], source_site: Site, stage: Path, langs: list[s
     write_language_chooser(source_site, stage, langs)
     changes.write(sites, stage, langs)  # changes.json, changes.xml, <lang>/changes.xml
     console.write(sites, stage, langs)  # <lang>/alerts.json; agent: <lang>/console.json
+    stamp = api.generated_at(source_site.config.root)
+    api.write(sites, stage, langs, stamp)  # api/v1/<lang>/catalog.json, articles.json, schema/
+    open311.write(sites, stage, langs, stamp)  # open311/v2/ and open311/v2/<lang>/
 
 
 def write_language_chooser(site: Site, stage: Path, langs: list[str]) -> None:

@@ -143,6 +143,8 @@ class Service:
     review: Review | None = None
     open311_code: str | None = None
     open311_type: str = "realtime"
+    open311_description: bool = True  # false: the Open311 list shows an empty description
+    open311_group: bool = True  # false: the Open311 list shows no group
 
     @property
     def code(self) -> str:
@@ -366,7 +368,8 @@ def make_service(doc: Doc, d: dict) -> Service:
             escalation=agent.get("escalation"), notes=agent.get("notes")) if agent else None,
         owner=_owner(d.get("owner")), review=_review(d.get("review")),
         open311_code=str(o311["code"]) if "code" in o311 else None,
-        open311_type=o311.get("type", "realtime"))
+        open311_type=o311.get("type", "realtime"),
+        open311_description=o311.get("description", True), open311_group=o311.get("group", True))
 
 
 def make_department(doc: Doc, d: dict, default_tz: str) -> Department:

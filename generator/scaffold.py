@@ -15,6 +15,22 @@ def _template(name: str) -> str:
     return (resources.files("generator") / "scaffold" / name).read_text("utf-8")
 
 
+SCHEMA_PATH = "api/v1/schema/"
+DEFAULT_SITE_URL = "https://311.example.gov/"
+
+
+def schema_url(root: Path, kind: str, site_url: str | None = None) -> str:
+    """Where the site publishes the content schema of `kind` (for the yaml-language-server
+    comment at the top of scaffolded files): <site_url>api/v1/schema/<kind>.schema.json."""
+    if site_url is None:
+        import yaml
+        try:
+            site_url = str(yaml.safe_load((Path(root) / "mkdocs.yml").read_text("utf-8"))["site_url"])
+        except Exception:  # no site settings yet: kb check reports that on its own
+            site_url = DEFAULT_SITE_URL
+    return f"{site_url.rstrip('/')}/{SCHEMA_PATH}{kind}.schema.json"
+
+
 def new(root: Path, kind: str, id_: str) -> Path:
     if not ID_RE.match(id_) or len(id_) > 64:
         raise KbError(f"'{id_}' is not a valid id: {ID_HINT}")
@@ -25,7 +41,8 @@ def new(root: Path, kind: str, id_: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     name = id_.replace("-", " ").capitalize()
     text = (_template(f"new-{kind}{ext}").replace("{{name}}", name).replace("{{id}}", id_)
-            .replace("{{today}}", _today(Path(root)).isoformat()))
+            .replace("{{today}}", _today(Path(root)).isoformat())
+            .replace("{{schema}}", schema_url(root, kind)))
     path.write_text(text, "utf-8")
     return path
 
@@ -63,7 +80,8 @@ def init(directory: Path, city: str, langs: list[str]) -> None:
               .replace("{{languages}}", languages))
     (directory / "mkdocs.yml").write_text(config, "utf-8")
     (directory / "catalog/departments/contact-centre.yaml").write_text(
-        _template("site/contact-centre.yaml").replace("{{city}}", city), "utf-8")
+        _template("site/contact-centre.yaml").replace("{{city}}", city)
+        .replace("{{schema}}", schema_url(directory, "department")), "utf-8")
     (directory / "catalog/calendar.yaml").write_text(_template("site/calendar.yaml"), "utf-8")
     (directory / ".gitignore").write_text("site/\n", "utf-8")
     (directory / "theme" / "README.md").write_text(

@@ -349,4 +349,10 @@ class _Checker:
                 self.error(doc, path, f"Open311 code '{code}' is also the code of "
                                       f"{seen[code].path}; each service needs its own code")
             else:
+                folded = next((c for c in seen if c.casefold() == code.casefold()), None)
+                if folded is not None:
+                    path = ("open311", "code") if doc.get(("open311", "code")) is not None else ()
+                    self.error(doc, path, f"Open311 code '{code}' differs only in case from "
+                                          f"'{folded}' ({seen[folded].path}); on hosts that ignore "
+                                          f"case both definitions share one file", "warning")
                 seen[code] = doc

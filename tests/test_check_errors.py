@@ -92,8 +92,9 @@ CASES = [
     ("open311 code with ..",
      {"catalog/services/x.yaml": "name: X\ndepartment: public-works\ngroup: G\nsummary: S.\n"
                                  "open311: {code: \"../etc\"}\n"},
-     ["catalog/services/x.yaml:5:17: open311.code: must be a code without '..', '?', '#' or control "
-      "characters (clients request services/<code>.json)"]),
+     ["catalog/services/x.yaml:5:17: open311.code: must be a code without '..', '?', '#', '%', "
+      "backslashes, control characters or empty or '.' parts between slashes (clients request "
+      "services/<code>.json)"]),
     ("flow with an unknown next step",
      {"articles/a.md": "---\ntitle: A\nflow:\n  start: q\n  steps:\n"
                        "    q: {ask: Where?, options: [{label: Here, next: done}, {label: There, next: nowhere}]}\n"

@@ -52,6 +52,11 @@ def server(tmp_path_factory):
         "en/sitemap.xml": "<urlset/>",
         "api/v1/en/catalog.json": "{}",
         "open311/v2/services.xml": "<services/>",
+        "open311/v2/services/changes.xml": "<service_definition/>",
+        "open311/v2/services/sign down.json": "{}",
+        "open311/v2/services/urn:tree:1.xml": "<service_definition/>",
+        "open311/v2/services/roads/potholes.json": "{}",
+        "open311/v2/services/o'neil-park.json": "{}",
     }
     for rel, text in files.items():
         (www / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -112,6 +117,12 @@ def get(url: str):
     ("/311/en/search/search_index.json", 200, "application/json; charset=utf-8", "no-cache"),
     ("/311/api/v1/en/catalog.json", 200, "application/json; charset=utf-8", "no-cache"),
     ("/311/open311/v2/services.xml", 200, "application/xml; charset=utf-8", "no-cache"),
+    ("/311/open311/v2/services/changes.xml", 200, "application/xml; charset=utf-8", "no-cache"),
+    ("/311/open311/v2/services/sign%20down.json", 200, "application/json; charset=utf-8", "no-cache"),
+    ("/311/open311/v2/services/urn:tree:1.xml", 200, "application/xml; charset=utf-8", "no-cache"),
+    ("/311/open311/v2/services/roads/potholes.json", 200, "application/json; charset=utf-8",
+     "no-cache"),
+    ("/311/open311/v2/services/o'neil-park.json", 200, "application/json; charset=utf-8", "no-cache"),
     ("/311/en/sitemap.xml", 200, "application/xml; charset=utf-8", "no-cache"),
     ("/311/en/kb/kb.css", 200, "text/css; charset=utf-8", "no-cache"),
     ("/311/en/assets/javascripts/bundle.79ae519e.min.js", 200, None,
