@@ -28,7 +28,8 @@ def configured_languages(root: Path = REPO) -> list[str]:
 
 
 DEMO_LANGS = configured_languages()
-HAS_DEMO = (REPO / "catalog").is_dir()
+HAS_CONSOLE = (REPO / "generator" / "theme" / "kb-console.html").exists()
+NO_CONSOLE = "the agent console (generator/theme/kb-console.html) is not in this checkout"
 
 
 def demo_lacks(lang: str) -> str:
@@ -40,6 +41,7 @@ def new_page(browser, viewport=DESKTOP, *, javascript: bool = True, scheme: str 
     """A page in a fresh context (closed with the browser at the end of the session)."""
     context = browser.new_context(viewport=viewport, java_script_enabled=javascript,
                                   color_scheme=scheme, locale=locale, reduced_motion="reduce")
+    context.set_default_timeout(10_000)
     return context.new_page()
 
 

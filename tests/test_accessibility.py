@@ -13,15 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from browserkit import (DEMO_LANGS, PHONE, WIDTHS, axe_violations, demo_lacks, new_page, search,
-                        settle)
+from browserkit import (DEMO_LANGS, HAS_CONSOLE, NO_CONSOLE, PHONE, WIDTHS, axe_violations,
+                        demo_lacks, new_page, search, settle)
 from conftest import BASE_TREE, write_tree
 
 pytestmark = pytest.mark.browser
-
-CONSOLE_TEMPLATE = Path(__file__).resolve().parent.parent / "generator" / "theme" / "kb-console.html"
-HAS_CONSOLE = CONSOLE_TEMPLATE.exists()
-NO_CONSOLE = "the agent console (generator/theme/kb-console.html) is not in this checkout"
 
 LANGS = ["en", "es", "ar"]
 PUBLIC = ["home", "search-results", "service", "department", "group", "article", "a-z", "404"]
