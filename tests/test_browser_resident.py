@@ -129,6 +129,7 @@ def test_resident_pages_work_without_javascript(browser, public):
     page.goto(f"{public}en/")
     assert page.locator(".md-content h1").first.is_visible()
     assert "911" in page.locator(".md-content").inner_text()
+    assert page.locator(".md-search").is_hidden()  # no search box that cannot work
     # Material's drawer is a checkbox and a label: it opens without scripts.
     page.locator("label.md-header__button[for='__drawer']").click()
     drawer_link = page.locator(".md-nav--primary a[href$='a-z/']").first

@@ -137,35 +137,28 @@ def test_overdue_badge_only_in_the_agent_site(built):
     assert "Overdue" not in content(page(built, "agent", "answers/potholes"))  # due soon only
 
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
-
-
 @pytest.mark.browser
-def test_service_page_prints_without_navigation_and_with_links(built):
-    from playwright.sync_api import sync_playwright
-
+def test_service_page_prints_without_navigation_and_with_links(built, browser):
+    # pytest-playwright's browser (Debian's Chromium, conftest.py): a second sync_playwright()
+    # in the same session fails once another test has started Playwright.
     path = built / "public" / "en" / "services" / "pothole-repair" / "index.html"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            tab = browser.new_page()
-            tab.goto(path.as_uri())
-            tab.emulate_media(media="print")
-            tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-            hidden = tab.evaluate("""() => ['.md-header', '.md-sidebar--primary',
-                '.md-sidebar--secondary', '.md-footer', '.md-search']
-                .map(s => document.querySelector(s))
-                .filter(e => e && getComputedStyle(e).display !== 'none').map(e => e.className)""")
-            assert hidden == []
-            after = tab.evaluate("""() => Array.from(document.querySelectorAll('.md-content a'))
-                .map(a => [a.textContent.trim(), getComputedStyle(a, '::after').content])""")
-            shown = dict(after)
-            assert shown["Make a request online"] == '" (https://testville.example/report/pothole)"'
-            related = shown["Streetlight outage"]  # a link between pages: its full address
-            assert re.fullmatch(r'" \(file://.*/en/services/streetlight-outage/\)"', related), related
-            assert shown["311"] == "none"  # a phone number is already its own text
-            assert tab.evaluate("getComputedStyle(document.querySelector('h1')).display") == "block"
-        finally:
-            browser.close()
+    tab = browser.new_page()
+    try:
+        tab.goto(path.as_uri())
+        tab.emulate_media(media="print")
+        tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        hidden = tab.evaluate("""() => ['.md-header', '.md-sidebar--primary',
+            '.md-sidebar--secondary', '.md-footer', '.md-search']
+            .map(s => document.querySelector(s))
+            .filter(e => e && getComputedStyle(e).display !== 'none').map(e => e.className)""")
+        assert hidden == []
+        after = tab.evaluate("""() => Array.from(document.querySelectorAll('.md-content a'))
+            .map(a => [a.textContent.trim(), getComputedStyle(a, '::after').content])""")
+        shown = dict(after)
+        assert shown["Make a request online"] == '" (https://testville.example/report/pothole)"'
+        related = shown["Streetlight outage"]  # a link between pages: its full address
+        assert re.fullmatch(r'" \(file://.*/en/services/streetlight-outage/\)"', related), related
+        assert shown["311"] == "none"  # a phone number is already its own text
+        assert tab.evaluate("getComputedStyle(document.querySelector('h1')).display") == "block"
+    finally:
+        tab.close()
