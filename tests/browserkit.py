@@ -50,8 +50,9 @@ def watch_failures(page) -> list[str]:
     such as tel: never reach the network; the offline resolver fails anything not local)."""
     failures: list[str] = []
     page.on("response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    page.on("requestfailed", lambda r: failures.append(f"failed {r.url}")
-            if r.url.startswith("http://127.0.0.1") else None)
+    page.on("requestfailed", lambda r: failures.append(f"failed {r.url}: {r.failure}")
+            if r.url.startswith("http://127.0.0.1") and "ERR_ABORTED" not in (r.failure or "")
+            else None)  # ERR_ABORTED: a request cut short by leaving the page
     page.on("pageerror", lambda e: failures.append(f"script error: {e}"))
     return failures
 

@@ -160,10 +160,14 @@ def test_each_language_has_its_own_404_page(browser, public, demo_site, lang):
     page.goto(f"{public}{lang}/404.html")
     assert page.locator("html").get_attribute("lang") == lang
     assert page.locator(".md-content h1").first.is_visible()
-    # Styled (the stylesheet loaded) and a way back to this language's home page.
+    if lang == "en":
+        assert heading(page) == "Page not found"
+    # Styled (the stylesheet loaded), with ways on: this language's A to Z and home page.
     assert page.locator(".md-header").evaluate("h => getComputedStyle(h).position") != "static"
-    home = page.locator(f".md-header a.md-logo, .md-header a[href$='/{lang}/']").first
-    home.click()
+    page.locator(f".md-content a[href='/{lang}/a-z/']").click()
+    page.wait_for_url(re.compile(rf"/{lang}/a-z/$"))
+    page.go_back()
+    page.locator(f".md-content a[href='/{lang}/']").click()
     page.wait_for_url(re.compile(rf"/{lang}/$"))
     assert failures == []
 

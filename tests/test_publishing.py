@@ -296,10 +296,12 @@ def test_not_found_page_under_a_sub_path_in_the_browser(browser, tmp_path_factor
         failures = watch_failures(page)
         response = page.goto(url + "/311/en/services/no-such-service/")
         assert response.status == 404
-        failures.remove(f"404 {url}/311/en/services/no-such-service/")
         assert page.locator("html").get_attribute("lang") == "en"
-        assert page.locator(".md-content h1").first.inner_text().strip() == "404 - Not found"
+        assert page.locator(".md-content h1").first.inner_text().strip() == "Page not found"
         assert page.locator(".md-header").evaluate("h => getComputedStyle(h).position") != "static"
-        page.locator(".md-content a, .md-header a.md-logo").first.click()
+        page.locator(".md-content a", has_text="A to Z").click()
+        page.wait_for_url(url + "/311/en/a-z/")
+        page.go_back()
+        page.locator(".md-content a", has_text="Home page").click()
         page.wait_for_url(url + "/311/en/")
-        assert failures == []
+        assert [f for f in failures if "/no-such-service/" not in f] == []
