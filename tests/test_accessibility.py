@@ -80,9 +80,7 @@ def open_template(pages, sites, lang: str, template: str, viewport, scheme="ligh
     page = pages(viewport, scheme)
     page.goto(f"{sites[audience]}{lang}/{path}")
     if template == "search-results":
-        # The words of a real service name in this language, so every language has results.
-        name = (public / "services" / pick(public / "services", ["pothole-repair"]) / "index.html")
-        search(page, first_heading(name))
+        search(page, translated_name(out / "public", lang))
     elif template == "console":
         query = first_heading(agent / "services" / pick(agent / "services", ["pothole-repair"])
                               / "index.html")
@@ -90,6 +88,19 @@ def open_template(pages, sites, lang: str, template: str, viewport, scheme="ligh
         box.press_sequentially(query, delay=10)
         page.locator("#kb-console-results > *").first.wait_for(state="visible")
     return page
+
+
+def translated_name(public: Path, lang: str) -> str:
+    """The name of a service as this language's site shows it, preferring one that is translated
+    (a resident searches in their language; an untranslated name is the English one)."""
+    names = []
+    for folder in sorted((public / lang / "services").iterdir(), key=lambda p: p.name != "pothole-repair"):
+        name = first_heading(folder / "index.html")
+        english = public / "en" / "services" / folder.name / "index.html"
+        if lang == "en" or not english.exists() or name != first_heading(english):
+            return name
+        names.append(name)
+    return names[0]
 
 
 def first_heading(html_file: Path) -> str:
