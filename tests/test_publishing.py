@@ -302,6 +302,6 @@ def test_not_found_page_under_a_sub_path_in_the_browser(browser, tmp_path_factor
         page.locator(".md-content a", has_text="A to Z").click()
         page.wait_for_url(url + "/311/en/a-z/")
         page.go_back()
-        page.locator(".md-content a", has_text="Home page").click()
+        page.locator(".md-content a", has_text="Home").click()
         page.wait_for_url(url + "/311/en/")
         assert [f for f in failures if "/no-such-service/" not in f] == []
