@@ -163,7 +163,7 @@ def small_site(tmp_path_factory):
         "  palette: {scheme: default, primary: indigo, accent: indigo}\n").replace(
         "      - {code: en, name: English}\n",
         "      - {code: en, name: English}\n      - {code: ar, name: العربية}\n"), "utf-8")
-    build(root, base / "site", quiet=True)
+    build(root, base / "site", audience="public", quiet=True)
     return base / "site" / "public"
 
 
