@@ -22,9 +22,12 @@ if [ $want_test = 1 ]; then
   command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
   command -v node >/dev/null 2>&1 || need+=(nodejs)
   if [ ${#need[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ]; then
-      apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    as_root=()
+    [ "$(id -u)" = 0 ] || { sudo -n true 2>/dev/null && as_root=(sudo -n); }
+    if [ "$(id -u)" = 0 ] || [ ${#as_root[@]} -gt 0 ]; then
+      "${as_root[@]}" apt-get update -qq
+      "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
     else
       echo "The browser tests need: ${need[*]} (Debian packages). Install them with:" >&2
       echo "  sudo apt-get install --no-install-recommends ${need[*]}" >&2

@@ -3,6 +3,7 @@ with the right content types, caching headers and not-found page."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import quote
 from pathlib import Path
 
 import pytest
@@ -35,8 +37,6 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if NGINX is None:
-        pytest.fail("nginx is needed (scripts/setup.sh --test installs it)")
     base = tmp_path_factory.mktemp("nginx")
     www = base / "www" / "311"
     files = {
@@ -61,11 +61,25 @@ def server(tmp_path_factory):
     for rel, text in files.items():
         (www / rel).parent.mkdir(parents=True, exist_ok=True)
         (www / rel).write_text(text, "utf-8")
+    with nginx(base, base / "www") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def nginx(base: Path, www: Path, prefix: str = "/311/"):
+    """Run Debian's nginx with the guide's server block on 127.0.0.1, serving www as /srv/www.
+
+    prefix: where the site lives (the guide's /311/; "/" serves www itself at the root, for a
+    build whose site_url has no sub-path). base: a folder for nginx's own files. Yields the URL.
+    """
+    if NGINX is None:
+        pytest.fail("nginx is needed (scripts/setup.sh --test installs it)")
     port = free_port()
     server_block = documented_nginx().replace("listen 80;", f"listen 127.0.0.1:{port};") \
-                                     .replace("root /srv/www;", f"root {base / 'www'};")
+                                     .replace("root /srv/www;", f"root {www};") \
+                                     .replace("/311/", prefix)
     temp = base / "temp"
-    temp.mkdir()
+    temp.mkdir(parents=True, exist_ok=True)
     (base / "nginx.conf").write_text(f"""
 daemon off;
 master_process off;
@@ -87,17 +101,19 @@ http {{
     proc = subprocess.Popen([NGINX, "-p", str(base), "-c", str(base / "nginx.conf"),
                              "-e", str(base / "error.log")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(proc.stderr.read().decode())
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(proc.stderr.read().decode())
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def get(url: str):
@@ -185,3 +201,118 @@ def test_example_workflows_use_only_real_kb_commands_and_options(kb):
     for path in workflows:  # the public publish step never ships the agent site
         text = path.read_text("utf-8")
         assert not re.search(r"path: site/?\s*$|mv site public|site/ +\S*public", text, re.M), path
+
+
+# --- The real site behind nginx --------------------------------------------------------------------
+
+def fetch(url: str):
+    """GET without following redirects: (status, headers, body bytes)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    try:
+        conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+        resp = conn.getresponse()
+        return resp.status, resp.headers, resp.read()
+    finally:
+        conn.close()
+
+
+def expected_type(rel: str) -> str:
+    if rel.endswith(".json"):
+        return "application/json; charset=utf-8"
+    if rel == "changes.xml" or rel.endswith("/changes.xml"):
+        return "application/atom+xml; charset=utf-8"
+    return "application/xml; charset=utf-8"
+
+
+@pytest.fixture(scope="module")
+def demo_nginx(demo_site, tmp_path_factory):
+    """The demo's site/public/ served by nginx with the guide's configuration, at the root path
+    (the demo's site_url has no sub-path; the 404 page's links follow site_url)."""
+    with nginx(tmp_path_factory.mktemp("nginx-demo"), demo_site / "public", prefix="/") as url:
+        yield url
+
+
+def test_demo_behind_nginx_pretty_urls(demo_nginx, demo_site):
+    public = demo_site / "public"
+    langs = sorted(p.parent.name for p in public.glob("*/index.html"))
+    assert "en" in langs
+    code, headers, body = fetch(demo_nginx + "/")
+    assert code == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert body == (public / "index.html").read_bytes()  # the language chooser
+    for lang in langs:
+        service = sorted((public / lang / "services").iterdir())[0].name
+        for path in [f"/{lang}/", f"/{lang}/a-z/", f"/{lang}/services/{service}/"]:
+            code, headers, body = fetch(demo_nginx + path)
+            assert code == 200, path
+            assert headers["Content-Type"] == "text/html; charset=utf-8", path
+            assert f'<html lang="{lang}"'.encode() in body, path
+        # Without the final slash: a redirect to the folder, as every static host does.
+        code, headers, _ = fetch(f"{demo_nginx}/{lang}/services/{service}")
+        assert code == 301 and headers["Location"].endswith(f"/{lang}/services/{service}/")
+
+
+def test_demo_behind_nginx_not_found_page(demo_nginx, demo_site):
+    for path in ["/en/services/no-such-service/", "/en/nothing.html", "/no-such-folder/"]:
+        code, headers, body = fetch(demo_nginx + path)
+        assert code == 404, path
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
+        assert body == (demo_site / "public" / "en" / "404.html").read_bytes(), path
+
+
+def test_demo_behind_nginx_content_types_of_json_and_xml(demo_nginx, demo_site):
+    """Every JSON and XML file the build writes goes out with its right type, and parses."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    public = demo_site / "public"
+    files = sorted(p.relative_to(public).as_posix() for p in public.rglob("*")
+                   if p.suffix in (".json", ".xml") and p.is_file())
+    assert "changes.json" in files and "changes.xml" in files and "en/sitemap.xml" in files
+    assert "en/search/search_index.json" in files
+    for rel in files:
+        code, headers, body = fetch(f"{demo_nginx}/{quote(rel)}")
+        assert code == 200, rel
+        assert headers["Content-Type"] == expected_type(rel), rel
+        if rel.endswith(".json"):
+            json.loads(body)
+        else:
+            ET.fromstring(body)
+        cors = headers["Access-Control-Allow-Origin"]
+        assert cors == ("*" if rel.startswith(("api/", "open311/")) else None), rel
+
+
+@pytest.mark.browser
+def test_not_found_page_under_a_sub_path_in_the_browser(browser, tmp_path_factory):
+    """A city hosting at /311/ sets site_url to match; nginx then shows the site's own 404 page,
+    styled, in the resident's language, with working links (the 404 page's links are absolute,
+    from site_url, since it is served at any depth)."""
+    from browserkit import DESKTOP, new_page, watch_failures
+    from conftest import BASE_TREE, write_tree
+    from generator.build import build
+
+    base = tmp_path_factory.mktemp("nginx-subpath")
+    root = write_tree(base / "city", BASE_TREE)
+    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text("utf-8").replace(
+        "site_url: https://311.testville.example/",
+        "site_url: https://www.testville.example/311/"), "utf-8")
+    build(root, base / "out", audience="public", quiet=True)
+    (base / "www").mkdir()
+    (base / "out" / "public").rename(base / "www" / "311")
+    with nginx(base / "nginx", base / "www") as url:
+        page = new_page(browser, DESKTOP)
+        failures = watch_failures(page)
+        response = page.goto(url + "/311/en/services/no-such-service/")
+        assert response.status == 404
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator(".md-content h1").first.inner_text().strip() == "Page not found"
+        assert page.locator(".md-header").evaluate("h => getComputedStyle(h).position") != "static"
+        page.locator(".md-content a", has_text="A to Z").click()
+        page.wait_for_url(url + "/311/en/a-z/")
+        page.go_back()
+        page.locator(".md-content a", has_text="Home").click()
+        page.wait_for_url(url + "/311/en/")
+        assert [f for f in failures if "/no-such-service/" not in f] == []

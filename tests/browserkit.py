@@ -1,0 +1,90 @@
+"""Helpers for the real-browser tests: axe-core, Material's search, the demo's languages.
+
+Browser tests get Chromium through pytest-playwright's `browser` fixture (Debian's Chromium,
+offline flags: see conftest.py) and open their own contexts with `new_page` for a viewport,
+colour scheme or JavaScript setting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from conftest import REPO
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}  # below Material's 960 px breakpoint: drawer and search icon
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+
+
+def configured_languages(root: Path = REPO) -> list[str]:
+    """The language codes in root's mkdocs.yml extra.kb.languages (empty when there is none)."""
+    try:
+        config = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=yaml.BaseLoader)
+        return [lang["code"] for lang in config["extra"]["kb"]["languages"]]
+    except (OSError, KeyError, TypeError, yaml.YAMLError):
+        return []
+
+
+DEMO_LANGS = configured_languages()
+HAS_CONSOLE = (REPO / "generator" / "theme" / "kb-console.html").exists()
+NO_CONSOLE = "the agent console (generator/theme/kb-console.html) is not in this checkout"
+
+
+def demo_lacks(lang: str) -> str:
+    return f"the demo's mkdocs.yml does not list '{lang}' in extra.kb.languages yet"
+
+
+def new_page(browser, viewport=DESKTOP, *, javascript: bool = True, scheme: str = "light",
+             locale: str = "en-US"):
+    """A page in a fresh context (closed with the browser at the end of the session)."""
+    context = browser.new_context(viewport=viewport, java_script_enabled=javascript,
+                                  color_scheme=scheme, locale=locale, reduced_motion="reduce")
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def watch_failures(page) -> list[str]:
+    """Collect every request of the page that fails or answers 4xx/5xx (outside requests
+    such as tel: never reach the network; the offline resolver fails anything not local)."""
+    failures: list[str] = []
+    page.on("response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("requestfailed", lambda r: failures.append(f"failed {r.url}: {r.failure}")
+            if r.url.startswith("http://127.0.0.1") and "ERR_ABORTED" not in (r.failure or "")
+            else None)  # ERR_ABORTED: a request cut short by leaving the page
+    page.on("pageerror", lambda e: failures.append(f"script error: {e}"))
+    return failures
+
+
+def settle(page) -> None:
+    """Wait until CSS transitions and animations have finished (axe measures colours as drawn)."""
+    page.wait_for_function(
+        "document.getAnimations().every(a => a.playState !== 'running')", timeout=5000)
+
+
+def search(page, query: str):
+    """Type query into Material's search the way a resident does; returns the result items."""
+    if page.viewport_size["width"] < 960:  # phones: the magnifier in the header opens search
+        page.locator("label.md-header__button[for='__search']").first.click()
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(query, delay=20)
+    items = page.locator(".md-search-result__item")
+    items.first.wait_for(state="visible", timeout=10000)
+    return items
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as it is now, every rule (WCAG 2.0/2.1 A and AA and
+    best practices), one readable line per element."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    settle(page)
+    result = Axe().run(page)
+    out = []
+    for violation in result.response["violations"]:
+        for node in violation["nodes"]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            out.append(f"{violation['id']} ({violation['impact']}) at {node['target']}: {summary}")
+    return out
