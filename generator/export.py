@@ -9,7 +9,7 @@ import html
 import json
 from pathlib import Path
 
-from . import changes
+from . import changes, searchindex
 from .model import Site
 
 
@@ -17,6 +17,7 @@ def export(sites: dict[str, Site], source_site: Site, stage: Path, langs: list[s
     """Write the audience-level files of one build into its staging folder."""
     write_language_chooser(source_site, stage, langs)
     changes.write(sites, stage, langs)  # changes.json, changes.xml, <lang>/changes.xml
+    searchindex.write(sites, stage, langs)  # api/v1/<lang>/search-index.json, tuned search/
 
 
 def write_language_chooser(site: Site, stage: Path, langs: list[str]) -> None:

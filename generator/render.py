@@ -291,6 +291,8 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
     search = {"lang": lang if lang in SEARCH_LANGS else "en"}
     if lang not in SEARCH_LANGS:
         search["pipeline"] = ["trimmer"]  # no stemmer or stop words of another language
+    else:  # the language's stemmer; kb-search.js stems the query words to match
+        search["pipeline"] = ["trimmer", "stopWordFilter", "stemmer"]
     return {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
         "site_name": f"{config.city} 311",

@@ -1,0 +1,236 @@
+"""Search quality: recall@1, recall@5 and mean reciprocal rank per language, measured.
+
+    .venv/bin/python bench/search_quality.py [--root .] [--lang en --lang es ...]
+        [--engine material --engine baseline --engine kb] [--misses] [--sweep]
+
+Builds the demo (public site) into a temporary folder, then runs every query of
+bench/queries/<lang>.yaml:
+
+* material: in headless Chromium through the site's real search box (Material's search with
+  kb's index tuning and query recipe);
+* baseline: the same, on stock Material search over the same services (and answers) as plain
+  pages, name and description only, no tuning;
+* kb: against the prebuilt lunr index (api/v1/<lang>/search-index.json), as `kb search` does.
+
+A query counts as found at rank r when the r-th result is a page of one of its expected ids
+(services/<id>/, answers/<id>/ or departments/<id>/). --sweep also tries other field boosts of
+the site's Material index (by rewriting its config) and prints each setting's numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import ask, chromium, open_search, serve  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+QUERIES = Path(__file__).resolve().parent / "queries"
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1790000000")
+
+ID_RE = re.compile(r"/(services|answers|departments)/([a-z0-9-]+)/")
+
+
+def load_queries(lang: str) -> list[dict]:
+    path = QUERIES / f"{lang}.yaml"
+    if not path.is_file():
+        return []
+    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    out = []
+    for item in data.get("queries", []):
+        expect = item["expect"]
+        out.append({"q": str(item["q"]), "expect": [expect] if isinstance(expect, str) else expect})
+    return out
+
+
+def id_of(href: str) -> str | None:
+    m = ID_RE.search(urlparse(href).path)
+    return m.group(2) if m else None
+
+
+def score(queries: list[dict], ranked: list[list[str]]) -> dict:
+    r1 = r5 = rr = 0.0
+    misses = []
+    for q, ids in zip(queries, ranked):
+        rank = next((i for i, x in enumerate(ids, 1) if x in q["expect"]), None)
+        if rank == 1:
+            r1 += 1
+        if rank and rank <= 5:
+            r5 += 1
+        if rank:
+            rr += 1 / rank
+        if rank != 1:
+            misses.append((q["q"], q["expect"], rank, ids[:3]))
+    n = len(queries) or 1
+    return {"n": len(queries), "recall@1": r1 / n, "recall@5": r5 / n, "mrr": rr / n,
+            "misses": misses}
+
+
+# --- the sites ------------------------------------------------------------------------------------
+
+def build_demo(root: Path, out: Path, langs: list[str]) -> Path:
+    from generator.build import build
+
+    build(root, out, langs, "public", quiet=True)
+    return out / "public"
+
+
+def baseline_site(root: Path, out: Path, langs: list[str]) -> Path:
+    """Stock Material over the same services and answers as plain pages (name and description)."""
+    from mkdocs.commands.build import build as mk_build
+    from mkdocs.config import load_config
+
+    from generator.build import check
+    from generator.i18n import interface_translations
+    from generator.model import build_site
+    from generator.translate import translate
+
+    checked = check(root)
+    source = build_site(checked.tree, checked.config, "public")
+    site_root = out / "baseline"
+    for lang in langs:
+        site = translate(source, lang, interface_translations(checked.config.root, lang,
+                                                              checked.config.source.code))
+        project = out / f"baseline-project-{lang}"
+        docs = project / "docs"
+        (docs / "services").mkdir(parents=True, exist_ok=True)
+        (docs / "answers").mkdir(parents=True, exist_ok=True)
+        (docs / "index.md").write_text("# Home\n", "utf-8")
+        for svc in site.services.values():
+            text = f"# {svc.name}\n\n{svc.summary}\n\n{svc.description or ''}\n"
+            (docs / "services" / f"{svc.id}.md").write_text(text, "utf-8")
+        for art in site.articles.values():
+            (docs / "answers" / f"{art.id}.md").write_text(f"# {art.title}\n\n{art.body}\n", "utf-8")
+        config = {"site_name": "Baseline", "site_url": "https://example.invalid/",
+                  "docs_dir": "docs", "site_dir": str(site_root / lang),
+                  "theme": {"name": "material", "language": lang, "font": False},
+                  "plugins": ["search"], "markdown_extensions": ["admonition"]}
+        (project / "mkdocs.yml").write_text(yaml.safe_dump(config), "utf-8")
+        cfg = load_config(str(project / "mkdocs.yml"))
+        cfg.plugins.on_startup(command="build", dirty=False)
+        mk_build(cfg)
+    return site_root
+
+
+# --- engines --------------------------------------------------------------------------------------
+
+def run_browser(folder: Path, lang: str, queries: list[dict], browser) -> list[list[str]]:
+    with serve(folder) as base:
+        page = browser.new_page()
+        box, placeholder = open_search(page, f"{base}{lang}/")
+        ranked = []
+        for q in queries:
+            hrefs = ask(page, box, placeholder, q["q"])
+            ranked.append([i for i in (id_of(h) for h in hrefs) if i])
+        page.close()
+    return ranked
+
+
+def run_kb(public: Path, lang: str, queries: list[dict]) -> list[list[str]]:
+    from generator import searchindex
+
+    data = json.loads((public / "api" / "v1" / lang / "search-index.json").read_text("utf-8"))
+    return [[r["id"] for r in searchindex.search(data, q["q"], limit=10)] for q in queries]
+
+
+def set_fields(public: Path, lang: str, fields: dict) -> None:
+    path = public / lang / "search" / "search_index.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["config"]["fields"] = {k: {"boost": v} for k, v in fields.items()}
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+SWEEP = [
+    {"title": 1000, "keywords": 1000, "text": 1, "tags": 1000},
+    {"title": 100, "keywords": 100, "text": 1, "tags": 100},
+    {"title": 10, "keywords": 10, "text": 1, "tags": 10},
+    {"title": 10, "keywords": 5, "text": 1, "tags": 5},
+    {"title": 5, "keywords": 10, "text": 1, "tags": 10},
+    {"title": 3, "keywords": 3, "text": 1, "tags": 3},
+]
+
+
+def fmt(row: dict) -> str:
+    return f"{row['recall@1']:.3f} | {row['recall@5']:.3f} | {row['mrr']:.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    global QUERIES
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--root", type=Path, default=REPO)
+    ap.add_argument("--lang", action="append", dest="langs")
+    ap.add_argument("--engine", action="append", dest="engines",
+                    choices=["material", "baseline", "kb"])
+    ap.add_argument("--misses", action="store_true", help="List the queries not found first.")
+    ap.add_argument("--sweep", action="store_true", help="Try other Material field boosts.")
+    ap.add_argument("--json", type=Path, help="Also write the numbers here.")
+    ap.add_argument("--queries", type=Path, default=QUERIES, help="Folder of <lang>.yaml files.")
+    args = ap.parse_args(argv)
+    QUERIES = args.queries
+    sys.path.insert(0, str(REPO))
+
+    from generator.build import check
+    config = check(args.root).config
+    site_langs = [lang.code for lang in config.languages]
+    langs = [lang for lang in (args.langs or site_langs) if load_queries(lang)]
+    missing = [lang for lang in (args.langs or ["en", "es", "fr"]) if lang not in site_langs]
+    engines = args.engines or ["material", "baseline", "kb"]
+    if missing:
+        print(f"not languages of this site yet: {', '.join(missing)} (numbers pending)")
+
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        tmp = Path(tmp)
+        t0 = time.time()
+        public = build_demo(args.root, tmp / "site", langs)
+        print(f"built the demo ({', '.join(langs)}) in {time.time() - t0:.1f} s")
+        base = baseline_site(args.root, tmp, langs) if "baseline" in engines else None
+        with chromium() as browser:
+            for lang in langs:
+                queries = load_queries(lang)
+                for engine in engines:
+                    t0 = time.time()
+                    if engine == "material":
+                        ranked = run_browser(public, lang, queries, browser)
+                    elif engine == "baseline":
+                        ranked = run_browser(base, lang, queries, browser)
+                    else:
+                        ranked = run_kb(public, lang, queries)
+                    row = score(queries, ranked)
+                    row["seconds"] = round(time.time() - t0, 1)
+                    results.setdefault(lang, {})[engine] = row
+                    print(f"{lang} {engine:9} n={row['n']:3}  r@1 | r@5 | MRR = {fmt(row)}"
+                          f"  ({row['seconds']} s)", flush=True)
+                    if args.misses:
+                        for q, expect, rank, top in row["misses"]:
+                            print(f"    {q!r}: want {expect}, rank {rank}, top {top}")
+                if args.sweep:
+                    for fields in SWEEP:
+                        set_fields(public, lang, fields)
+                        row = score(queries, run_browser(public, lang, queries, browser))
+                        print(f"{lang} sweep {json.dumps(fields)}  {fmt(row)}", flush=True)
+    if args.json:
+        for per_lang in results.values():
+            for row in per_lang.values():
+                row["misses"] = [list(m) for m in row["misses"]]
+        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), "utf-8")
+    print("\n| language | engine | queries | recall@1 | recall@5 | MRR |\n|---|---|---|---|---|---|")
+    for lang, per in results.items():
+        for engine, row in per.items():
+            print(f"| {lang} | {engine} | {row['n']} | {fmt(row)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
