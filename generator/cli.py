@@ -137,6 +137,8 @@ from .codeowners import codeowners_cli  # noqa: E402
 main.add_command(codeowners_cli, "codeowners")
 from .diff import diff_cli  # noqa: E402
 main.add_command(diff_cli, "diff")
+from .searchcli import search_cli  # noqa: E402
+main.add_command(search_cli, "search")
 
 
 def run() -> None:  # pragma: no cover - the console script
