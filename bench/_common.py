@@ -67,7 +67,11 @@ def open_search(page, url: str) -> tuple:
     page.goto(url)
     box = page.locator("input.md-search__input").first
     box.click()
-    placeholder = page.locator(".md-search-result__meta").first.inner_text().strip()
+    placeholder = page.evaluate("JSON.parse(document.getElementById('__config').textContent)"
+                                ".translations['search.result.placeholder']").strip()
+    page.wait_for_function(  # "Initializing search" until the index is ready
+        "(p) => document.querySelector('.md-search-result__meta').textContent.trim() === p",
+        arg=placeholder, timeout=30000)
     return box, placeholder
 
 

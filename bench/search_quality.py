@@ -3,8 +3,8 @@
     .venv/bin/python bench/search_quality.py [--root .] [--lang en --lang es ...]
         [--engine material --engine baseline --engine kb] [--misses] [--sweep]
 
-Builds the demo (public site) into a temporary folder, then runs every query of
-bench/queries/<lang>.yaml:
+Builds the demo (both sites) into a temporary folder, then runs every query of
+bench/queries/<lang>.yaml (a query marked `audience: agent` runs on the agent site):
 
 * material: in headless Chromium through the site's real search box (Material's search with
   kb's index tuning and query recipe);
@@ -50,7 +50,8 @@ def load_queries(lang: str) -> list[dict]:
     out = []
     for item in data.get("queries", []):
         expect = item["expect"]
-        out.append({"q": str(item["q"]), "expect": [expect] if isinstance(expect, str) else expect})
+        out.append({"q": str(item["q"]), "expect": [expect] if isinstance(expect, str) else expect,
+                    "audience": item.get("audience", "public")})
     return out
 
 
@@ -80,10 +81,11 @@ def score(queries: list[dict], ranked: list[list[str]]) -> dict:
 # --- the sites ------------------------------------------------------------------------------------
 
 def build_demo(root: Path, out: Path, langs: list[str]) -> Path:
+    """Both sites (agents' queries run on the agent site); returns the output folder."""
     from generator.build import build
 
-    build(root, out, langs, "public", quiet=True)
-    return out / "public"
+    build(root, out, langs, "all", quiet=True)
+    return out
 
 
 def baseline_site(root: Path, out: Path, langs: list[str]) -> Path:
@@ -97,7 +99,7 @@ def baseline_site(root: Path, out: Path, langs: list[str]) -> Path:
     from generator.translate import translate
 
     checked = check(root)
-    source = build_site(checked.tree, checked.config, "public")
+    source = build_site(checked.tree, checked.config, "agent")  # every answer, as plain pages
     site_root = out / "baseline"
     for lang in langs:
         site = translate(source, lang, interface_translations(checked.config.root, lang,
@@ -107,7 +109,7 @@ def baseline_site(root: Path, out: Path, langs: list[str]) -> Path:
         (docs / "services").mkdir(parents=True, exist_ok=True)
         (docs / "answers").mkdir(parents=True, exist_ok=True)
         (docs / "index.md").write_text("# Home\n", "utf-8")
-        for svc in site.services.values():
+        for svc in site.services.values():  # name and description, nothing of the agent's
             text = f"# {svc.name}\n\n{svc.summary}\n\n{svc.description or ''}\n"
             (docs / "services" / f"{svc.id}.md").write_text(text, "utf-8")
         for art in site.articles.values():
@@ -137,11 +139,26 @@ def run_browser(folder: Path, lang: str, queries: list[dict], browser) -> list[l
     return ranked
 
 
-def run_kb(public: Path, lang: str, queries: list[dict]) -> list[list[str]]:
+def run_kb(site: Path, lang: str, queries: list[dict]) -> list[list[str]]:
     from generator import searchindex
 
-    data = json.loads((public / "api" / "v1" / lang / "search-index.json").read_text("utf-8"))
-    return [[r["id"] for r in searchindex.search(data, q["q"], limit=10)] for q in queries]
+    out = []
+    for q in queries:
+        path = site / q["audience"] / "api" / "v1" / lang / "search-index.json"
+        data = json.loads(path.read_text("utf-8"))
+        out.append([r["id"] for r in searchindex.search(data, q["q"], limit=10)])
+    return out
+
+
+def run_sites(site: Path, lang: str, queries: list[dict], browser) -> list[list[str]]:
+    """Each query on the site of its audience, in the real search box."""
+    ranked: dict[int, list[str]] = {}
+    for audience in ("public", "agent"):
+        chosen = [(i, q) for i, q in enumerate(queries) if q["audience"] == audience]
+        if chosen:
+            got = run_browser(site / audience, lang, [q for _, q in chosen], browser)
+            ranked.update({i: r for (i, _), r in zip(chosen, got)})
+    return [ranked[i] for i in range(len(queries))]
 
 
 def set_fields(public: Path, lang: str, fields: dict) -> None:
@@ -193,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         tmp = Path(tmp)
         t0 = time.time()
-        public = build_demo(args.root, tmp / "site", langs)
+        site = build_demo(args.root, tmp / "site", langs)
         print(f"built the demo ({', '.join(langs)}) in {time.time() - t0:.1f} s")
         base = baseline_site(args.root, tmp, langs) if "baseline" in engines else None
         with chromium() as browser:
@@ -202,11 +219,11 @@ def main(argv: list[str] | None = None) -> int:
                 for engine in engines:
                     t0 = time.time()
                     if engine == "material":
-                        ranked = run_browser(public, lang, queries, browser)
+                        ranked = run_sites(site, lang, queries, browser)
                     elif engine == "baseline":
                         ranked = run_browser(base, lang, queries, browser)
                     else:
-                        ranked = run_kb(public, lang, queries)
+                        ranked = run_kb(site, lang, queries)
                     row = score(queries, ranked)
                     row["seconds"] = round(time.time() - t0, 1)
                     results.setdefault(lang, {})[engine] = row
@@ -217,8 +234,9 @@ def main(argv: list[str] | None = None) -> int:
                             print(f"    {q!r}: want {expect}, rank {rank}, top {top}")
                 if args.sweep:
                     for fields in SWEEP:
-                        set_fields(public, lang, fields)
-                        row = score(queries, run_browser(public, lang, queries, browser))
+                        for audience in ("public", "agent"):
+                            set_fields(site / audience, lang, fields)
+                        row = score(queries, run_sites(site, lang, queries, browser))
                         print(f"{lang} sweep {json.dumps(fields)}  {fmt(row)}", flush=True)
     if args.json:
         for per_lang in results.values():
