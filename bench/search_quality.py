@@ -168,13 +168,51 @@ def set_fields(public: Path, lang: str, fields: dict) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
+KB_SWEEP = [
+    {"title": 10, "keywords": 8, "summary": 3, "body": 1},
+    {"title": 10, "keywords": 10, "summary": 1, "body": 1},
+    {"title": 5, "keywords": 10, "summary": 3, "body": 1},
+    {"title": 10, "keywords": 5, "summary": 5, "body": 1},
+    {"title": 20, "keywords": 10, "summary": 5, "body": 1},
+    {"title": 3, "keywords": 3, "summary": 2, "body": 1},
+    {"title": 1, "keywords": 1, "summary": 1, "body": 1},
+    {"title": 3, "keywords": 5, "summary": 2, "body": 1},
+    {"title": 2, "keywords": 3, "summary": 1, "body": 1},
+    {"title": 3, "keywords": 3, "summary": 1, "body": 1},
+    {"title": 4, "keywords": 4, "summary": 2, "body": 1},
+    {"title": 3, "keywords": 3, "summary": 3, "body": 1},
+]
+
+
+def sweep_kb(root: Path, lang: str, queries: list[dict]) -> None:
+    """The prebuilt index's field boosts: rebuild it in memory with each setting."""
+    from generator import searchindex
+    from generator.build import check
+    from generator.i18n import interface_translations
+    from generator.model import build_site
+    from generator.translate import translate
+
+    checked = check(root)
+    cfg = checked.config
+    sites = {aud: translate(build_site(checked.tree, cfg, aud), lang,
+                            interface_translations(cfg.root, lang, cfg.source.code))
+             for aud in ("public", "agent")}
+    for fields in KB_SWEEP:
+        data = {aud: json.loads(searchindex.dumps(searchindex.build_index(site, lang, fields)))
+                for aud, site in sites.items()}
+        ranked = [[r["id"] for r in searchindex.search(data[q["audience"]], q["q"], 10)]
+                  for q in queries]
+        print(f"{lang} kb sweep {json.dumps(fields)}  {fmt(score(queries, ranked))}", flush=True)
+
+
 SWEEP = [
-    {"title": 1000, "keywords": 1000, "text": 1, "tags": 1000},
-    {"title": 100, "keywords": 100, "text": 1, "tags": 100},
-    {"title": 10, "keywords": 10, "text": 1, "tags": 10},
-    {"title": 10, "keywords": 5, "text": 1, "tags": 5},
-    {"title": 5, "keywords": 10, "text": 1, "tags": 10},
-    {"title": 3, "keywords": 3, "text": 1, "tags": 3},
+    {"title": 1000, "keywords": 1000, "summary": 1, "text": 1},
+    {"title": 10, "keywords": 10, "summary": 1, "text": 1},
+    {"title": 5, "keywords": 10, "summary": 1, "text": 1},
+    {"title": 5, "keywords": 10, "summary": 3, "text": 1},
+    {"title": 5, "keywords": 10, "summary": 0.5, "text": 1},
+    {"title": 5, "keywords": 5, "summary": 2, "text": 1},
+    {"title": 10, "keywords": 20, "summary": 3, "text": 1},
 ]
 
 
@@ -232,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
                     if args.misses:
                         for q, expect, rank, top in row["misses"]:
                             print(f"    {q!r}: want {expect}, rank {rank}, top {top}")
-                if args.sweep:
+                if args.sweep and "kb" in engines:
+                    sweep_kb(args.root, lang, queries)
+                if args.sweep and "material" in engines:
                     for fields in SWEEP:
                         for audience in ("public", "agent"):
                             set_fields(site / audience, lang, fields)

@@ -44,11 +44,11 @@ from .model import Site
 FORMAT_VERSION = 1
 
 # Field boosts of the prebuilt index, chosen with bench/search_quality.py --engine kb.
-KB_FIELDS = {"title": 10, "keywords": 8, "summary": 3, "body": 1}
+KB_FIELDS = {"title": 3, "keywords": 3, "summary": 2, "body": 1}
 KIND_BOOST = {"service": 1.0, "article": 1.0, "department": 0.5}
 
 # Field boosts of Material's index in the sites, chosen with bench/search_quality.py.
-MATERIAL_FIELDS = {"title": 1000, "keywords": 1000, "text": 1, "tags": 1000}
+MATERIAL_FIELDS = {"title": 5, "keywords": 10, "summary": 3, "text": 1}
 MATERIAL_KIND_BOOST = {"department": 0.5}
 
 # Query recipe: clause boosts for an exact stem, a prefix of it and a near miss of it.
@@ -123,6 +123,7 @@ def _quiet_registration() -> None:
 
 # --- documents ------------------------------------------------------------------------------------
 
+_EXCLUDED = re.compile(r"<(\w+)[^>]*\bdata-search-exclude\b[^>]*>.*?</\1>", re.S)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]+>")
 _ATTRS = re.compile(r"\{:?[^}]*\}")
@@ -134,7 +135,8 @@ def plain(markdown: str | None) -> str:
     """Markdown to plain words (for indexing only: no markup survives)."""
     if not markdown:
         return ""
-    text = _ADMONITION.sub(lambda m: m.group(1) or "", str(markdown))
+    text = _EXCLUDED.sub(" ", str(markdown))  # e.g. "not yet translated" notes
+    text = _ADMONITION.sub(lambda m: m.group(1) or "", text)
     text = _LINK.sub(r"\1", text)
     text = _TAG.sub(" ", text)
     text = _ATTRS.sub(" ", text)
@@ -263,15 +265,19 @@ def tune_material_index(path: Path, site: Site, fields: dict | None = None) -> N
     """Rewrite one language's search/search_index.json written by Material's search plugin."""
     data = json.loads(path.read_text("utf-8"))
     keywords: dict[str, str] = {}
+    summaries: dict[str, str] = {}
     kinds: dict[str, str] = {}
     for svc in site.services.values():
         keywords[f"services/{svc.id}/"] = " ; ".join(str(k) for k in svc.keywords)
+        summaries[f"services/{svc.id}/"] = str(svc.summary)
         kinds[f"services/{svc.id}/"] = "service"
     for art in site.articles.values():
         keywords[f"answers/{art.id}/"] = " ; ".join(str(k) for k in art.keywords)
+        summaries[f"answers/{art.id}/"] = str(art.summary or "")
         kinds[f"answers/{art.id}/"] = "article"
     for dept in site.departments.values():
         keywords[f"departments/{dept.id}/"] = " ; ".join(str(j) for j in dept.jurisdiction)
+        summaries[f"departments/{dept.id}/"] = str(dept.description or "")
         kinds[f"departments/{dept.id}/"] = "department"
     pages: dict[str, dict] = {}
     docs = []
@@ -283,6 +289,8 @@ def tune_material_index(path: Path, site: Site, fields: dict | None = None) -> N
             if kind:
                 if keywords.get(page):
                     doc["keywords"] = keywords[page]
+                if summaries.get(page):
+                    doc["summary"] = summaries[page]
                 if kind in MATERIAL_KIND_BOOST:
                     doc["boost"] = MATERIAL_KIND_BOOST[kind]
             docs.append(doc)
