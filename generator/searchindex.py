@@ -309,8 +309,47 @@ def tune_material_index(path: Path, site: Site, fields: dict | None = None) -> N
 
 # --- the export step ------------------------------------------------------------------------------
 
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Prebuilt search index",
+    "description": "A lunr.js 2.3.9 index (lunr.Index.load(data.index)) and the documents its "
+                   "refs name. Non-English indexes need lunr-languages' lunr.stemmer.support.js "
+                   "and lunr.<lang>.js loaded first (their pipeline names are lunr-languages').",
+    "type": "object",
+    "required": ["version", "lang", "audience", "lunr", "docs", "index"],
+    "properties": {
+        "version": {"const": FORMAT_VERSION},
+        "lang": {"type": "string"},
+        "audience": {"enum": ["public", "agent"]},
+        "lunr": {"const": "2.3.9"},
+        "docs": {
+            "type": "object",
+            "description": "By lunr ref, '<kind>:<id>'.",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["id", "kind", "title", "url", "summary"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+                    "kind": {"enum": ["service", "article", "department"]},
+                    "title": {"type": "string"},
+                    "url": {"type": "string", "description": "Relative to the site's root."},
+                    "summary": {"type": "string"},
+                },
+            },
+        },
+        "index": {"type": "object", "required": ["version", "fields", "fieldVectors",
+                                                   "invertedIndex", "pipeline"]},
+    },
+}
+
+
 def write(sites: dict[str, Site], stage: Path, langs: list[str]) -> None:
     """Write api/v1/<lang>/search-index.json and tune <lang>/search/search_index.json."""
+    schema_dir = stage / "api" / "v1" / "schema"
+    schema_dir.mkdir(parents=True, exist_ok=True)
+    (schema_dir / "search-index.schema.json").write_text(
+        json.dumps(SCHEMA, indent=2, ensure_ascii=False) + "\n", "utf-8")
     for lang in langs:
         site = sites[lang]
         material = stage / lang / "search" / "search_index.json"

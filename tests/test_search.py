@@ -263,3 +263,11 @@ def test_demo_indexes_agree_with_lunr_js(demo_site):
             assert f"{ours[0]['kind']}:{ours[0]['id']}" == hits[0][0], (lang, query)
         checked += 1
     assert checked, "the demo has none of en, es, fr"
+
+
+def test_prebuilt_index_follows_its_published_schema(built):
+    import jsonschema
+
+    public = built / "site" / "public" / "api" / "v1"
+    schema = json.loads((public / "schema" / "search-index.schema.json").read_text("utf-8"))
+    jsonschema.validate(json.loads((public / "en" / "search-index.json").read_text("utf-8")), schema)
