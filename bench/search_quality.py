@@ -142,11 +142,11 @@ def run_browser(folder: Path, lang: str, queries: list[dict], browser) -> list[l
 def run_kb(site: Path, lang: str, queries: list[dict]) -> list[list[str]]:
     from generator import searchindex
 
+    data = {aud: json.loads((site / aud / "api" / "v1" / lang / "search-index.json")
+                            .read_text("utf-8")) for aud in ("public", "agent")}
     out = []
     for q in queries:
-        path = site / q["audience"] / "api" / "v1" / lang / "search-index.json"
-        data = json.loads(path.read_text("utf-8"))
-        out.append([r["id"] for r in searchindex.search(data, q["q"], limit=10)])
+        out.append([r["id"] for r in searchindex.search(data[q["audience"]], q["q"], limit=10)])
     return out
 
 
@@ -216,6 +216,26 @@ SWEEP = [
 ]
 
 
+def content_phrases(root: Path, lang: str) -> set[str]:
+    """Every keyword, service name and answer title of the content, lowercased (a query equal
+    to one of them is 'verbatim'; the rest test wording the content does not contain)."""
+    from generator.build import check
+    from generator.i18n import interface_translations
+    from generator.model import build_site
+    from generator.translate import translate
+
+    checked = check(root)
+    cfg = checked.config
+    site = translate(build_site(checked.tree, cfg, "agent"), lang,
+                     interface_translations(cfg.root, lang, cfg.source.code))
+    out = set()
+    for svc in site.services.values():
+        out |= {str(k).lower() for k in svc.keywords} | {str(svc.name).lower()}
+    for art in site.articles.values():
+        out |= {str(k).lower() for k in art.keywords} | {str(art.title).lower()}
+    return out
+
+
 def fmt(row: dict) -> str:
     return f"{row['recall@1']:.3f} | {row['recall@5']:.3f} | {row['mrr']:.3f}"
 
@@ -264,9 +284,15 @@ def main(argv: list[str] | None = None) -> int:
                         ranked = run_kb(site, lang, queries)
                     row = score(queries, ranked)
                     row["seconds"] = round(time.time() - t0, 1)
+                    phrases = content_phrases(args.root, lang)
+                    fresh = [(q, r) for q, r in zip(queries, ranked)
+                             if q["q"].lower() not in phrases]
+                    row["not_verbatim"] = {k: v for k, v in score(
+                        [q for q, _ in fresh], [r for _, r in fresh]).items() if k != "misses"}
                     results.setdefault(lang, {})[engine] = row
                     print(f"{lang} {engine:9} n={row['n']:3}  r@1 | r@5 | MRR = {fmt(row)}"
-                          f"  ({row['seconds']} s)", flush=True)
+                          f"  ({row['seconds']} s); not verbatim n={row['not_verbatim']['n']}: "
+                          f"{fmt(row['not_verbatim'])}", flush=True)
                     if args.misses:
                         for q, expect, rank, top in row["misses"]:
                             print(f"    {q!r}: want {expect}, rank {rank}, top {top}")
@@ -283,10 +309,12 @@ def main(argv: list[str] | None = None) -> int:
             for row in per_lang.values():
                 row["misses"] = [list(m) for m in row["misses"]]
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), "utf-8")
-    print("\n| language | engine | queries | recall@1 | recall@5 | MRR |\n|---|---|---|---|---|---|")
+    print("\n| language | engine | queries | recall@1 | recall@5 | MRR | not verbatim: n | "
+          "recall@1 | recall@5 | MRR |\n|---|---|---|---|---|---|---|---|---|---|")
     for lang, per in results.items():
         for engine, row in per.items():
-            print(f"| {lang} | {engine} | {row['n']} | {fmt(row)} |")
+            nv = row["not_verbatim"]
+            print(f"| {lang} | {engine} | {row['n']} | {fmt(row)} | {nv['n']} | {fmt(nv)} |")
     return 0
 
 

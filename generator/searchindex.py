@@ -241,7 +241,7 @@ def add_clauses(query: Query, stems: list[str]) -> None:
 def search(data: dict, text: str, limit: int = 10) -> list[dict]:
     """Results of a query against a prebuilt index (as loaded from its JSON)."""
     pipeline_functions(data["lang"])  # registers the language's functions before loading
-    index = _load(dumps(data["index"]))
+    index = _load(data["index"])
     stems = query_terms(index, text)
     if not stems:
         return []
@@ -254,9 +254,17 @@ def search(data: dict, text: str, limit: int = 10) -> list[dict]:
     return results
 
 
-@lru_cache(maxsize=8)
-def _load(serialized: str) -> Index:
-    return Index.load(json.loads(serialized))
+_LOADED: dict[int, tuple[dict, Index]] = {}
+
+
+def _load(serialized: dict) -> Index:
+    """lunr.Index.load, remembered for the same (unchanged) serialized index object."""
+    hit = _LOADED.get(id(serialized))
+    if hit is None or hit[0] is not serialized:
+        if len(_LOADED) > 8:
+            _LOADED.clear()
+        hit = _LOADED[id(serialized)] = (serialized, Index.load(serialized))
+    return hit[1]
 
 
 # --- Material's index -----------------------------------------------------------------------------
