@@ -271,3 +271,18 @@ def test_prebuilt_index_follows_its_published_schema(built):
     public = built / "site" / "public" / "api" / "v1"
     schema = json.loads((public / "schema" / "search-index.schema.json").read_text("utf-8"))
     jsonschema.validate(json.loads((public / "en" / "search-index.json").read_text("utf-8")), schema)
+
+
+@pytest.mark.browser
+def test_search_box_finds_accented_spanish_page_without_accents(make_tree, page, serve):
+    root = make_tree(SPANISH)
+    build(root, root / "site", audience="public", quiet=True)
+    page.goto(serve(root / "site" / "public") + "es/")
+    box = page.locator("input.md-search__input").first
+    box.click()
+    box.fill("recoleccion camion")
+    box.press("End")
+    first = page.locator(".md-search-result__item").first
+    first.wait_for()
+    assert "Recolección de basura" in first.inner_text()
+    assert "/services/garbage/" in first.locator("a").first.get_attribute("href")
