@@ -38,6 +38,7 @@ MARKDOWN_EXTENSIONS = [
     "pymdownx.details", {"pymdownx.superfences": {}},
 ]
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}!#+\-.>~])")
+_ENTITY_ESCAPED = re.compile(r"&\\#(x[0-9a-fA-F]+|[0-9]+);")
 
 
 def esc_text(value) -> str:
@@ -46,6 +47,7 @@ def esc_text(value) -> str:
         return ""
     s = html.escape(str(value), quote=True).replace("|", "&#124;")
     s = _MD_SPECIAL.sub(r"\\\1", s)
+    s = _ENTITY_ESCAPED.sub(r"&#\1;", s)  # "wasn't" -> "wasn&#x27;t", not "wasn&\#x27;t"
     s = re.sub(r"\s*\n\s*", " ", s)
     if isinstance(value, Fallback):
         return f'<span lang="{value.lang}" class="kb-untranslated">{s}</span>'

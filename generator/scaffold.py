@@ -24,9 +24,21 @@ def new(root: Path, kind: str, id_: str) -> Path:
         raise KbError(f"{path} already exists; edit it, or choose another id")
     path.parent.mkdir(parents=True, exist_ok=True)
     name = id_.replace("-", " ").capitalize()
-    path.write_text(_template(f"new-{kind}{ext}").replace("{{name}}", name).replace("{{id}}", id_),
-                    "utf-8")
+    text = (_template(f"new-{kind}{ext}").replace("{{name}}", name).replace("{{id}}", id_)
+            .replace("{{today}}", _today(Path(root)).isoformat()))
+    path.write_text(text, "utf-8")
     return path
+
+
+def _today(root: Path):
+    """Today in the site's time zone (SOURCE_DATE_EPOCH's date when set): the new review date."""
+    from .errors import Problems
+    from .load import load_config
+    from .review import today
+
+    config = load_config(root, Problems())  # a broken mkdocs.yml is kb check's business
+    tz = config.get(("extra", "kb", "timezone")) if config is not None and config.data else None
+    return today(tz if isinstance(tz, str) else None)
 
 
 LANG_NAMES = {"en": "English", "es": "Español", "fr": "Français", "so": "Soomaali", "hmn": "Hmoob",
