@@ -168,6 +168,8 @@ from .diff import diff_cli  # noqa: E402
 main.add_command(diff_cli, "diff")
 from .i18n_cli import i18n_cli  # noqa: E402
 main.add_command(i18n_cli, "i18n")
+from .searchcli import search_cli  # noqa: E402
+main.add_command(search_cli, "search")
 
 
 def run() -> None:  # pragma: no cover - the console script

@@ -9,7 +9,7 @@ import html
 import json
 from pathlib import Path
 
-from . import api, changes, console, open311
+from . import api, changes, console, open311, searchindex
 from .model import Site
 
 
@@ -21,6 +21,7 @@ def export(sites: dict[str, Site], source_site: Site, stage: Path, langs: list[s
     stamp = api.generated_at(source_site.config.root)
     api.write(sites, stage, langs, stamp)  # api/v1/<lang>/catalog.json, articles.json, schema/
     open311.write(sites, stage, langs, stamp)  # open311/v2/ and open311/v2/<lang>/
+    searchindex.write(sites, stage, langs)  # api/v1/<lang>/search-index.json, tuned search/
 
 
 def write_language_chooser(site: Site, stage: Path, langs: list[str]) -> None:

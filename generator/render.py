@@ -303,8 +303,8 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
     search = {"lang": lang if lang in SEARCH_LANGS else "en"}
     if lang not in SEARCH_LANGS:
         search["pipeline"] = ["trimmer"]  # no stemmer or stop words of another language
-    elif lang != "en":  # Material keeps only the stop-word filter unless told (a keep-list)
-        search["pipeline"] = ["stemmer", "stopWordFilter", "trimmer"]
+    else:  # the language's stemmer; kb-search.js stems the query words to match
+        search["pipeline"] = ["trimmer", "stopWordFilter", "stemmer"]
     return {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
         "site_name": f"{config.city} 311",

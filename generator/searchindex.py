@@ -1,0 +1,372 @@
+"""Search: the prebuilt lunr index per language, and the tuning of Material's own index.
+
+Two indexes come out of a build, both per language and audience:
+
+* ``api/v1/<lang>/search-index.json``: a lunr index made here with lunr.py (it loads in lunr.js
+  2.3.9) plus the documents needed to show a result (id, kind, title, url, summary). ``kb
+  search`` reads it; so can a chatbot, an IVR or a mobile app.
+* ``<lang>/search/search_index.json``: Material's index, written by mkdocs, rewritten here: the
+  service's keywords go into a field of their own with its own boost, the sections of generated
+  pages are merged into the page (a template heading such as "What happens next" is not a title
+  worth a title's boost), and the field boosts are the measured ones (bench/search_quality.py).
+
+Stemming without downloads: lunr.py's ``languages=`` calls ``nltk.download``, which cannot work
+offline. Here a non-English pipeline is the Snowball stemmer from ``snowballstemmer`` registered
+under the lunr-languages name (``stemmer-es``), with lunr-languages' own stop words and word
+characters read from the copy Material ships, so lunr.js with ``lunr.<lang>.js`` loaded reads the
+index and stems queries the same way.
+
+Queries (the same recipe in Python here, in ``kb-query.js`` for the browser and for lunr.js):
+every word goes through the index's search pipeline (trimmer, stop words, stemmer); its stem is
+looked up exactly, as a prefix (a partial word) and at edit distance 1 (a misspelling), with
+falling boosts.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from lunr.builder import Builder
+from lunr.index import Index
+from lunr.pipeline import Pipeline
+from lunr.query import Query
+from lunr.stemmer import stemmer as porter_stemmer
+from lunr.stop_word_filter import generate_stop_word_filter, stop_word_filter
+from lunr.trimmer import trimmer as en_trimmer
+
+from .model import Site
+
+FORMAT_VERSION = 1
+
+# Field boosts of the prebuilt index, chosen with bench/search_quality.py --engine kb.
+KB_FIELDS = {"title": 3, "keywords": 3, "summary": 2, "body": 1}
+KIND_BOOST = {"service": 1.0, "article": 1.0, "department": 0.5}
+
+# Field boosts of Material's index in the sites, chosen with bench/search_quality.py.
+MATERIAL_FIELDS = {"title": 5, "keywords": 10, "summary": 3, "text": 1}
+MATERIAL_KIND_BOOST = {"department": 0.5}
+
+# Query recipe: clause boosts for an exact stem, a prefix of it and a near miss of it.
+EXACT_BOOST, PREFIX_BOOST, FUZZY_BOOST = 10, 2, 1
+PREFIX_MIN, FUZZY_MIN = 2, 4  # shortest stems that get a prefix / fuzzy clause
+
+# lunr-languages stemmers that are Snowball's algorithm (Arabic's, for one, is not): for these a
+# Python Snowball stemmer gives the stems lunr.js gives.
+SNOWBALL = {"da": "danish", "de": "german", "du": "dutch", "es": "spanish", "fi": "finnish",
+            "fr": "french", "hu": "hungarian", "it": "italian", "nl": "dutch", "no": "norwegian",
+            "pt": "portuguese", "ro": "romanian", "ru": "russian", "sv": "swedish"}
+
+SEPARATOR = re.compile(r"[\s\-]+")
+
+
+# --- language pipelines -------------------------------------------------------------------------
+
+def _lunr_language_file(lang: str) -> str | None:
+    """The text of Material's copy of lunr-languages' lunr.<lang>.min.js, if any."""
+    try:
+        import material
+    except ImportError:  # pragma: no cover - Material is a dependency
+        return None
+    path = (Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "lunr"
+            / "min" / f"lunr.{lang}.min.js")
+    return path.read_text("utf-8") if path.is_file() else None
+
+
+@lru_cache(maxsize=None)
+def pipeline_functions(lang: str) -> list:
+    """[trimmer, stop word filter, stemmer] for a language, registered under lunr.js' names.
+
+    A language without a Snowball stemmer in lunr-languages gets the English trimmer only: no
+    stemming and no stop words of another language.
+    """
+    if lang == "en":
+        return [en_trimmer, stop_word_filter, porter_stemmer]
+    if lang not in SNOWBALL:
+        return [en_trimmer]
+    import snowballstemmer
+
+    source = _lunr_language_file(lang) or ""
+    chars = re.search(r'wordCharacters="([^"]*)"', source)
+    words = re.search(r'generateStopWordFilter\("([^"]*)"\.split\(" "\)\)', source)
+    word_chars = chars.group(1) if chars else r"\w"
+    full_re = re.compile(r"^[^{0}]*?([{0}]+)[^{0}]*?$".format(word_chars))
+
+    def trimmer(token, i=None, tokens=None):
+        def trim(s, metadata=None):
+            m = full_re.match(s)
+            return m.group(1) if m else s
+        return token.update(trim)
+
+    algorithm = snowballstemmer.stemmer(SNOWBALL[lang])
+
+    def stemmer(token, i=None, tokens=None):
+        return token.update(lambda s, metadata=None: algorithm.stemWord(s))
+
+    Pipeline.register_function(trimmer, f"trimmer-{lang}")
+    Pipeline.register_function(stemmer, f"stemmer-{lang}")
+    fns = [trimmer]
+    if words:
+        fns.append(generate_stop_word_filter(words.group(1).split(" "), language=lang))
+    fns.append(stemmer)
+    return fns
+
+
+def _quiet_registration() -> None:
+    import logging
+    logging.getLogger("lunr.pipeline").setLevel(logging.ERROR)
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+_EXCLUDED = re.compile(r"<(\w+)[^>]*\bdata-search-exclude\b[^>]*>.*?</\1>", re.S)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]+>")
+_ATTRS = re.compile(r"\{:?[^}]*\}")
+_ADMONITION = re.compile(r'^\s*(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+"([^"]*)")?\s*$', re.M)
+_MARKS = re.compile(r"[*_`#>|~]+")
+
+
+def plain(markdown: str | None) -> str:
+    """Markdown to plain words (for indexing only: no markup survives)."""
+    if not markdown:
+        return ""
+    text = _EXCLUDED.sub(" ", str(markdown))  # e.g. "not yet translated" notes
+    text = _ADMONITION.sub(lambda m: m.group(1) or "", text)
+    text = _LINK.sub(r"\1", text)
+    text = _TAG.sub(" ", text)
+    text = _ATTRS.sub(" ", text)
+    text = _MARKS.sub(" ", text)
+    text = html.unescape(text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def documents(site: Site, lang: str) -> list[dict]:
+    """One document per service, answer and department of a (translated) site model."""
+    docs = []
+    depts = site.departments
+    for svc in site.services.values():
+        body = [plain(svc.description)]
+        body += [str(q.prompt) for q in svc.questions if q.variable]
+        body += [str(v.name) for q in svc.questions for v in q.values]
+        body += [plain(svc.fees), plain(svc.eligibility), str(svc.group)]
+        if svc.department in depts:
+            body.append(str(depts[svc.department].name))
+        if site.audience == "agent" and svc.agent:
+            body += [plain(svc.agent.script), plain(svc.agent.notes)]
+        docs.append({"ref": f"service:{svc.id}", "id": svc.id, "kind": "service",
+                     "title": str(svc.name), "url": f"{lang}/services/{svc.id}/",
+                     "summary": str(svc.summary),
+                     "keywords": " ; ".join(str(k) for k in svc.keywords),
+                     "body": " ".join(b for b in body if b)})
+    for art in site.articles.values():
+        body = [plain(art.body)]
+        if art.flow:
+            for step in art.flow.steps:
+                body += [str(step.ask or ""), str(step.outcome or "")]
+                body += [str(o.label) for o in step.options]
+        docs.append({"ref": f"article:{art.id}", "id": art.id, "kind": "article",
+                     "title": str(art.title), "url": f"{lang}/answers/{art.id}/",
+                     "summary": str(art.summary or ""),
+                     "keywords": " ; ".join(str(k) for k in art.keywords),
+                     "body": " ".join(b for b in body if b)})
+    for dept in depts.values():
+        docs.append({"ref": f"department:{dept.id}", "id": dept.id, "kind": "department",
+                     "title": str(dept.name), "url": f"{lang}/departments/{dept.id}/",
+                     "summary": str(dept.description or ""),
+                     "keywords": " ; ".join(str(j) for j in dept.jurisdiction),
+                     "body": ""})
+    return docs
+
+
+def build_index(site: Site, lang: str, fields: dict | None = None) -> dict:
+    """The prebuilt index of one language: lunr index (lunr.js 2.3.9 format) and documents."""
+    _quiet_registration()
+    fields = fields or KB_FIELDS
+    fns = pipeline_functions(lang)
+    builder = Builder()
+    builder.pipeline.add(*fns)
+    builder.search_pipeline.add(*fns)
+    builder.ref("ref")
+    for name, boost in fields.items():
+        builder.field(name, boost=boost)
+    docs = documents(site, lang)
+    for doc in docs:
+        builder.add(doc, attributes={"boost": KIND_BOOST.get(doc["kind"], 1.0)})
+    index = builder.build()
+    return {
+        "version": FORMAT_VERSION,
+        "lang": lang,
+        "audience": site.audience,
+        "lunr": "2.3.9",
+        "docs": {d["ref"]: {k: d[k] for k in ("id", "kind", "title", "url", "summary")}
+                 for d in docs},
+        "index": index.serialize(),
+    }
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
+# --- querying -------------------------------------------------------------------------------------
+
+def query_terms(index: Index, text: str) -> list[str]:
+    """The stems of a query's words after the index's search pipeline (stop words dropped)."""
+    stems = []
+    for word in SEPARATOR.split(text.lower()):
+        word = word.strip("*+")
+        if not word:
+            continue
+        for stem in index.pipeline.run_string(word):
+            if stem and stem not in stems:
+                stems.append(stem)
+    return stems
+
+
+def add_clauses(query: Query, stems: list[str]) -> None:
+    for stem in stems:
+        query.term(stem, use_pipeline=False, boost=EXACT_BOOST)
+        if len(stem) >= PREFIX_MIN:
+            query.term(stem, use_pipeline=False, boost=PREFIX_BOOST,
+                       wildcard=Query.WILDCARD_TRAILING)
+        if len(stem) >= FUZZY_MIN:
+            query.term(stem, use_pipeline=False, boost=FUZZY_BOOST, edit_distance=1)
+
+
+def search(data: dict, text: str, limit: int = 10) -> list[dict]:
+    """Results of a query against a prebuilt index (as loaded from its JSON)."""
+    pipeline_functions(data["lang"])  # registers the language's functions before loading
+    index = _load(data["index"])
+    stems = query_terms(index, text)
+    if not stems:
+        return []
+    hits = index.query(callback=lambda q: add_clauses(q, stems))
+    results = []
+    for rank, hit in enumerate(hits[:limit], start=1):
+        doc = data["docs"][hit["ref"]]
+        results.append({"rank": rank, "id": doc["id"], "kind": doc["kind"], "title": doc["title"],
+                        "url": doc["url"], "score": round(hit["score"], 4)})
+    return results
+
+
+_LOADED: dict[int, tuple[dict, Index]] = {}
+
+
+def _load(serialized: dict) -> Index:
+    """lunr.Index.load, remembered for the same (unchanged) serialized index object."""
+    hit = _LOADED.get(id(serialized))
+    if hit is None or hit[0] is not serialized:
+        if len(_LOADED) > 8:
+            _LOADED.clear()
+        hit = _LOADED[id(serialized)] = (serialized, Index.load(serialized))
+    return hit[1]
+
+
+# --- Material's index -----------------------------------------------------------------------------
+
+def tune_material_index(path: Path, site: Site, fields: dict | None = None) -> None:
+    """Rewrite one language's search/search_index.json written by Material's search plugin."""
+    data = json.loads(path.read_text("utf-8"))
+    keywords: dict[str, str] = {}
+    summaries: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for svc in site.services.values():
+        keywords[f"services/{svc.id}/"] = " ; ".join(str(k) for k in svc.keywords)
+        summaries[f"services/{svc.id}/"] = str(svc.summary)
+        kinds[f"services/{svc.id}/"] = "service"
+    for art in site.articles.values():
+        keywords[f"answers/{art.id}/"] = " ; ".join(str(k) for k in art.keywords)
+        summaries[f"answers/{art.id}/"] = str(art.summary or "")
+        kinds[f"answers/{art.id}/"] = "article"
+    for dept in site.departments.values():
+        keywords[f"departments/{dept.id}/"] = " ; ".join(str(j) for j in dept.jurisdiction)
+        summaries[f"departments/{dept.id}/"] = str(dept.description or "")
+        kinds[f"departments/{dept.id}/"] = "department"
+    pages: dict[str, dict] = {}
+    docs = []
+    for doc in data["docs"]:
+        page, _, anchor = doc["location"].partition("#")
+        kind = kinds.get(page)
+        if not anchor:
+            pages[page] = doc
+            if kind:
+                if keywords.get(page):
+                    doc["keywords"] = keywords[page]
+                if summaries.get(page):
+                    doc["summary"] = summaries[page]
+                if kind in MATERIAL_KIND_BOOST:
+                    doc["boost"] = MATERIAL_KIND_BOOST[kind]
+            docs.append(doc)
+        elif kind in ("service", "department") and page in pages:
+            # A generated page's headings are the template's, the same on every page: merge
+            # the section's words into the page instead of giving them a title's boost.
+            parent = pages[page]
+            parent["text"] = " ".join(t for t in (parent.get("text", ""), doc.get("text", "")) if t)
+        else:
+            docs.append(doc)
+    data["docs"] = docs
+    data["config"]["fields"] = {name: {"boost": boost}
+                                for name, boost in (fields or MATERIAL_FIELDS).items()}
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+# --- the export step ------------------------------------------------------------------------------
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Prebuilt search index",
+    "description": "A lunr.js 2.3.9 index (lunr.Index.load(data.index)) and the documents its "
+                   "refs name. Non-English indexes need lunr-languages' lunr.stemmer.support.js "
+                   "and lunr.<lang>.js loaded first (their pipeline names are lunr-languages').",
+    "type": "object",
+    "required": ["version", "lang", "audience", "lunr", "docs", "index"],
+    "properties": {
+        "version": {"const": FORMAT_VERSION},
+        "lang": {"type": "string"},
+        "audience": {"enum": ["public", "agent"]},
+        "lunr": {"const": "2.3.9"},
+        "docs": {
+            "type": "object",
+            "description": "By lunr ref, '<kind>:<id>'.",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["id", "kind", "title", "url", "summary"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+                    "kind": {"enum": ["service", "article", "department"]},
+                    "title": {"type": "string"},
+                    "url": {"type": "string", "description": "Relative to the site's root."},
+                    "summary": {"type": "string"},
+                },
+            },
+        },
+        "index": {"type": "object", "required": ["version", "fields", "fieldVectors",
+                                                   "invertedIndex", "pipeline"]},
+    },
+}
+
+
+def write(sites: dict[str, Site], stage: Path, langs: list[str]) -> None:
+    """Write api/v1/<lang>/search-index.json and tune <lang>/search/search_index.json."""
+    schema_dir = stage / "api" / "v1" / "schema"
+    schema_dir.mkdir(parents=True, exist_ok=True)
+    (schema_dir / "search-index.schema.json").write_text(
+        json.dumps(SCHEMA, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    for lang in langs:
+        site = sites[lang]
+        material = stage / lang / "search" / "search_index.json"
+        if material.is_file():
+            tune_material_index(material, site)
+        target = stage / "api" / "v1" / lang / "search-index.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(dumps(build_index(site, lang)), "utf-8")
+
+
+def gzip_size(path: Path) -> int:
+    return len(gzip.compress(Path(path).read_bytes(), mtime=0))
