@@ -33,9 +33,26 @@ def check_po_files(root: Path, problems: Problems) -> None:
         except (ValueError, TypeError) as exc:  # a header Babel cannot read (plural forms, charset)
             problems.add(rel, 1, 1, SYNTAX, f"the header cannot be read: {exc}")
             continue
+        lines = text.splitlines()
         for message, errors in catalog.check():
             if message.fuzzy or not message.id:
                 continue
+            msgid = message.id if isinstance(message.id, str) else message.id[0]
+            if not (_flagged_python_format(lines, message.lineno) or NAMED.search(msgid)):
+                continue  # Babel guesses python-format from any '%' ("60% of the households")
             for err in errors:
                 problems.add(rel, message.lineno or 1, 1, "msgstr",
                              f"{err} (msgid \"{message.id if isinstance(message.id, str) else message.id[0]}\")")
+
+
+NAMED = re.compile(r"%\(\w+\)[a-z]")
+
+
+def _flagged_python_format(lines: list[str], lineno: int | None) -> bool:
+    """True when the entry starting at line `lineno` (1-based msgid line) says `#, python-format`."""
+    i = (lineno or 1) - 2
+    while i >= 0 and lines[i].startswith("#"):
+        if lines[i].startswith("#,") and "python-format" in lines[i]:
+            return True
+        i -= 1
+    return False

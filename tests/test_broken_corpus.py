@@ -234,3 +234,11 @@ def test_markdown_nested_thousands_deep_fails_cleanly(kb, make_tree):
     assert "answers/a.md" in result.output
     assert not (root / "site" / "public").exists()
     assert not [p.name for p in (root / "site").iterdir() if p.name.startswith(".kb-staging-")]
+
+
+def test_a_percent_sign_in_content_is_not_a_placeholder(make_tree, kb):
+    """'60% of' reads to Babel like a '% o' placeholder; content text is not a format string."""
+    root = make_tree({"translations/es.po": PO_HEAD + 'msgid "Signatures from 60% of the households."\n'
+                      'msgstr "Firmas del 60 % de los hogares."\n'})
+    result = kb("check", "--root", root)
+    assert "placeholder" not in result.output, result.output
