@@ -3,7 +3,8 @@
 The public model is built from ``schema.public_view`` of each document, so a field the schemas
 mark ``x-internal`` is not in it at all: a template cannot leak what it was never given. Articles
 for agents only, alerts for agents only and the agent-only blocks of shared articles are dropped
-here too.
+here too, and so are links to agent-only articles (their words stay, their address goes), so
+that no public output (pages, JSON, search) names a page residents cannot open.
 """
 
 from __future__ import annotations
@@ -266,6 +267,7 @@ class Site:
     articles: dict[str, Article]
     alerts: dict[str, Alert]
     calendar: Calendar = field(default_factory=Calendar)
+    hidden_articles: frozenset[str] = frozenset()  # agent-only articles, unlinked in a public model
 
     def services_of(self, dept_id: str) -> list[Service]:
         return [s for s in self.services.values() if s.department == dept_id]
@@ -444,12 +446,27 @@ def split_agent_blocks(body: str) -> str:
     return "\n".join(out)
 
 
+_ARTICLE_LINK_RE = re.compile(r"\[([^\]]*)\]\(\s*article:([^)\s]*)\s*\)")
+
+
+def unlink_articles(value: Any, hidden: frozenset[str]) -> Any:
+    """`value` with every Markdown link to one of the `hidden` articles replaced by its text."""
+    if isinstance(value, str):
+        return _ARTICLE_LINK_RE.sub(lambda m: m.group(1) if m.group(2) in hidden else m.group(0), value)
+    if isinstance(value, dict):
+        return {k: unlink_articles(v, hidden) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unlink_articles(v, hidden) for v in value]
+    return value
+
+
 def build_site(tree: Tree, config: Config, audience: str) -> Site:
     """The model of one audience. Assumes the tree has been validated."""
     public = audience == "public"
+    hidden = frozenset(d.id for d in tree.of("article") if d.data.get("audience", "both") == "agent")
 
     def data(doc: Doc) -> dict:
-        return schema.public_view(doc.kind, doc.data) if public else doc.data
+        return unlink_articles(schema.public_view(doc.kind, doc.data), hidden) if public else doc.data
 
     departments = {d.id: make_department(d, data(d), config.timezone) for d in tree.of("department")}
     services = {d.id: make_service(d, data(d)) for d in tree.of("service")}
@@ -458,10 +475,10 @@ def build_site(tree: Tree, config: Config, audience: str) -> Site:
         aud = d.data.get("audience", "both")
         if public and aud == "agent":
             continue
-        body = split_agent_blocks(d.body) if public else d.body
+        body = unlink_articles(split_agent_blocks(d.body), hidden) if public else d.body
         articles[d.id] = make_article(d, data(d), body)
     alerts = {d.id: make_alert(d, data(d)) for d in tree.of("alert")
               if not (public and d.data.get("audience", "both") == "agent")}
     cal = tree.of("calendar")
     return Site(audience, config, departments, services, articles, alerts,
-                make_calendar(cal[0].data if cal else None))
+                make_calendar(cal[0].data if cal else None), hidden if public else frozenset())

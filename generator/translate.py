@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from . import mdsplit
 from .i18n import NOTICE, Fallback
-from .model import Site
+from .model import Site, unlink_articles
 from .po import split_keywords, keywords_message
 
 # Every x-translate schema path, per kind, and where the model keeps it.
@@ -36,15 +36,30 @@ FIELDS = {
 
 
 class Translator:
-    def __init__(self, messages, source: str, direction: str = "ltr"):
+    def __init__(self, messages, source: str, direction: str = "ltr",
+                 hidden: frozenset[str] = frozenset()):
         self.messages = messages
         self.source = source
         self.dir = direction
         self.notice = messages.gettext(NOTICE)
+        self.hidden = hidden  # agent-only articles, whose links the public model has dropped
+        self._unlinked: dict[str, str] | None = None
 
     def find(self, msgid: str) -> str | None:
         lookup = getattr(self.messages, "lookup", None)
-        return lookup(msgid) if lookup else None
+        found = lookup(msgid) if lookup else None
+        if found is None and self.hidden:
+            found = self._unlinked_messages().get(msgid)
+        return unlink_articles(found, self.hidden) if found and self.hidden else found
+
+    def _unlinked_messages(self) -> dict[str, str]:
+        """Messages as the public model has them: the PO file keys a block by its source text,
+        which still links to agent-only articles."""
+        if self._unlinked is None:
+            catalog = getattr(self.messages, "_catalog", {})
+            self._unlinked = {unlink_articles(k, self.hidden): v for k, v in catalog.items()
+                              if isinstance(k, str) and "(article:" in k}
+        return self._unlinked
 
     def text(self, value):
         """A plain-text field."""
@@ -92,7 +107,7 @@ def translate(site: Site, lang: str, messages) -> Site:
     """The site in `lang`. `messages` looks up translations (None: the source language)."""
     if messages is None or lang == site.config.source.code:
         return site
-    t = Translator(messages, site.config.source.code, site.config.source.dir)
+    t = Translator(messages, site.config.source.code, site.config.source.dir, site.hidden_articles)
     config = replace(site.config, city=t.text(site.config.city), hours=t.text(site.config.hours))
     services = {}
     for sid, s in site.services.items():

@@ -457,3 +457,25 @@ def test_arabic_layout_is_mirrored(small_site, browser, serve):
         else:
             assert nav["x"] > content["x"]
     page.close()
+
+
+def test_a_link_to_an_agent_only_article_is_dropped_and_its_paragraph_stays_translated(make_tree, kb):
+    guide = "---\ntitle: Call guide\nservices: [pothole-repair]\naudience: agent\n---\nSteps.\n"
+    article = BASE_TREE["articles/potholes.md"] + "\nAsk us about [the call guide](article:call-guide).\n"
+    root = make_tree({"mkdocs.yml": LANGS, "articles/call-guide.md": guide, "articles/potholes.md": article})
+    assert kb("i18n", "init", "es", "--root", root).exit_code == 0
+    fill(root / "translations" / "es.po", {
+        "Ask us about [the call guide](article:call-guide).":
+            "Pregúntenos por [la guía de llamadas](article:call-guide)."})
+    result = kb("build", "--root", root, "--lang", "en", "--lang", "es")
+    assert result.exit_code == 0, result.output
+    public, agent = root / "site" / "public", root / "site" / "agent"
+    es_page = page(public, "es/answers/potholes/index.html")
+    assert "Pregúntenos por la guía de llamadas." in es_page
+    assert "call-guide" not in es_page
+    body = {a["id"]: a["body"] for a in json.loads(page(public, "api/v1/es/articles.json"))["articles"]}
+    assert "Pregúntenos por la guía de llamadas." in body["potholes"]
+    assert "Ask us about the call guide." in page(public, "en/answers/potholes/index.html")
+    assert not any("call-guide" in path.read_text("utf-8", "replace")
+                   for path in public.rglob("*") if path.is_file() and path.suffix in {".html", ".json", ".xml"})
+    assert 'href="../call-guide/">la guía de llamadas</a>' in page(agent, "es/answers/potholes/index.html")
