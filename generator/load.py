@@ -163,7 +163,9 @@ def _yaml_problem(exc: yaml.YAMLError, offset: int, text: str = "") -> LoadError
     message = problem if not context else f"{problem} ({context})"
     lines = text.split("\n")
     at = lines[mark.line][mark.column:mark.column + 1] if mark and mark.line < len(lines) else ""
-    if "found another document" in message:
+    if "nesting depth" in message:
+        message = f"nested more than {MAX_DEPTH} levels deep; flatten it"
+    elif "found another document" in message:
         message = "a second document starts here (a line '---'); keep one document per file"
     elif at == "\t" or "\t" in message or "'\\t'" in message or "tab character" in message:
         message += "; indent with spaces, not tabs"
@@ -202,7 +204,12 @@ def _prescan(text: str, offset: int) -> None:
                                     f"nested more than {MAX_DEPTH} levels deep; flatten it")
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None and "nesting depth" in (getattr(exc, "problem", None) or ""):
+            # libyaml's own limit (PyYAML 6.0.4), met while it scans ahead of the events
+            raise LoadError(mark.line + 1 + offset, mark.column + 1, SYNTAX,
+                            f"nested more than {MAX_DEPTH} levels deep; flatten it") from None
         return  # composing reports the syntax error with its place
 
 

@@ -60,7 +60,10 @@ CASES = [
     ("nested too deep", {S: OK + "fees: " + "[" * 30 + "]" * 30 + "\n"},
      [f"{S}:5:31: fees" + "[0]" * 24 + ": nested more than 24 levels deep; flatten this value"]),
     ("nested deep enough to crash the YAML parser", {S: OK + "fees: " + "[" * 100_000 + "]" * 100_000 + "\n"},
-     [f"{S}:5:206: (syntax): nested more than 24 levels deep; flatten it"]),
+     [f"{S}:5:1006: (syntax): nested more than 24 levels deep; flatten it"]),
+    ("indented deep enough to crash the YAML parser",
+     {S: OK + "eligibility:\n" + "".join(" " * i + "a:\n" for i in range(1, 1100)) + " " * 1100 + "b: 1\n"},
+     [f"{S}:1004:1001: (syntax): nested more than 24 levels deep; flatten it"]),
     # --- files ----------------------------------------------------------------------------------
     ("binary file", {S: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"},
      [f"{S}:1:1: (file): is a binary file, not text; remove it or save it as UTF-8 text"]),
