@@ -29,6 +29,7 @@ from .model import DAYS, Article, Department, Service, Site
 from .changes import whats_new_page
 from .console import strings as console_strings
 from .review import today as review_today
+from .searchindex import material_search
 from .validate import LINK_RE
 
 HOOKS = Path(__file__).with_name("hooks.py")
@@ -300,11 +301,7 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
     base = config.site_url.rstrip("/") + "/"
     if site.audience == "agent":
         base = (config.agent_site_url or base + "agent/").rstrip("/") + "/"
-    search = {"lang": lang if lang in SEARCH_LANGS else "en"}
-    if lang not in SEARCH_LANGS:
-        search["pipeline"] = ["trimmer"]  # no stemmer or stop words of another language
-    else:  # the language's stemmer; kb-search.js stems the query words to match
-        search["pipeline"] = ["trimmer", "stopWordFilter", "stemmer"]
+    search = material_search(lang, config.source.code)
     return {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
         "site_name": f"{config.city} 311",
@@ -354,10 +351,6 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
 
 
 # Languages lunr (as shipped with mkdocs) has a stemmer for.
-SEARCH_LANGS = {"ar", "da", "de", "du", "en", "es", "fi", "fr", "hi", "hu", "hy", "it", "ja", "kn",
-                "ko", "nl", "no", "pt", "ro", "ru", "sa", "sv", "ta", "te", "th", "tr", "vi", "zh"}
-
-
 def nav_for(renderer: Renderer) -> list:
     _ = renderer._
     depts = renderer.departments_sorted()

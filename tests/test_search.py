@@ -286,3 +286,29 @@ def test_search_box_finds_accented_spanish_page_without_accents(make_tree, page,
     first.wait_for()
     assert "Recolección de basura" in first.inner_text()
     assert "/services/garbage/" in first.locator("a").first.get_attribute("href")
+
+
+@pytest.mark.browser
+def test_arabic_search_box_finds_arabic_words_and_untranslated_english_ones(make_tree, kb, page, serve):
+    """lunr's Arabic trimmer keeps Arabic letters only: an untranslated (English) name on an
+    Arabic page must still be found, and a translated one by its Arabic words."""
+    from test_i18n import fill
+
+    root = make_tree()
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        "      - {code: en, name: English}\n",
+        "      - {code: en, name: English}\n      - {code: ar, name: العربية}\n"), "utf-8")
+    assert kb("i18n", "init", "ar", "--root", root).exit_code == 0
+    fill(root / "translations" / "ar.po", {"Pothole repair": "إصلاح الحفر"})
+    build(root, root / "site", audience="public", quiet=True)
+    page.goto(serve(root / "site" / "public") + "ar/")
+    box = page.locator("input.md-search__input").first
+    box.click()
+    for query, want in [("الحفر", "services/pothole-repair/"),
+                        ("streetlight", "services/streetlight-outage/")]:
+        box.fill(query)
+        box.press("End")
+        page.wait_for_function(
+            "(w) => { const a = document.querySelector('.md-search-result__item a');"
+            " return a && a.href.includes(w) }", arg=want, timeout=5000)
