@@ -16,6 +16,7 @@ from typing import Callable
 
 from babel import Locale, dates, numbers
 
+from . import poread
 from .model import Language
 
 
@@ -116,14 +117,6 @@ class Formatter:
         return out
 
 
-class Messages(gettext.GNUTranslations):
-    """One language's current translations (fuzzy ones left out), with a lookup that tells a
-    missing translation apart from one that is the same as the source ("311")."""
-
-    def lookup(self, msgid: str) -> str | None:
-        return self._catalog.get(msgid) or None  # type: ignore[attr-defined]
-
-
 class NoMessages(gettext.NullTranslations):
     """A language with no PO file yet: every message is missing."""
 
@@ -132,21 +125,13 @@ class NoMessages(gettext.NullTranslations):
 
 
 def interface_translations(root: Path, lang: str, source: str) -> gettext.NullTranslations:
-    """The compiled interface and content messages of one language (identity for the source)."""
+    """The interface and content messages of one language (identity for the source)."""
     if lang == source:
         return gettext.NullTranslations()
     po = root / "translations" / f"{lang}.po"
     if not po.exists():
         return NoMessages()
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-    import io
-    with po.open("rb") as fh:
-        catalog = read_po(fh, locale=None)
-    buf = io.BytesIO()
-    write_mo(buf, catalog, use_fuzzy=False)
-    buf.seek(0)
-    return Messages(buf)
+    return poread.Messages(poread.read(po))
 
 
 def language_partial(theme: Path, language: Language) -> None:

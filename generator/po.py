@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message
 from babel.messages.extract import extract as babel_extract
 from babel.messages.pofile import read_po, write_po
 
-from . import mdsplit, schema
+from . import mdsplit, poread, schema
 from .errors import KbError, Problems, WARNING
 from .load import Doc, Tree
 
@@ -510,8 +510,6 @@ def check(root: Path, tree: Tree, problems: Problems) -> None:
     """PO files that cannot be read are errors; placeholders or cross-reference links a
     translation drops or changes are errors (the page would break); fuzzy messages are warnings.
     A language with no locale data says how to format dates and numbers ('formats: neutral')."""
-    from .errors import ContentError
-
     doc = tree.config
     try:
         items = doc.data["extra"]["kb"]["languages"] if doc else []
@@ -536,58 +534,34 @@ def check(root: Path, tree: Tree, problems: Problems) -> None:
             continue
         rel = f"translations/{path.name}"
         try:
-            cat = read(path)
-        except ContentError as exc:
-            problems.extend(exc.problems)
+            entries = poread.read(path).entries
+        except poread.PoFileError as exc:
+            problems.add(rel, getattr(exc, "lineno", 0) + 1, 1, "(syntax)",
+                         f"not a valid PO file: {_po_error(exc)}")
             continue
-        line_of = _msgid_lines(path)
         fuzzy = 0
-        for msg in cat:
-            if not msg.id:
-                continue
-            strings = msg.string if isinstance(msg.string, (tuple, list)) else (msg.string,)
-            src = msg.id if isinstance(msg.id, tuple) else (msg.id,)
-            line = line_of.get(src[0], 1)
-            if msg.fuzzy and any(strings):
+        for msg in entries:
+            if msg.fuzzy and any(msg.strings):
                 fuzzy += 1
                 continue
-            for s in strings:
+            python_format = "python-format" in msg.flags or any(PYTHON_FORMAT.search(i) for i in msg.ids)
+            for s in msg.strings:
                 if not s:
                     continue
-                if sorted(set(_FORMAT.findall(src[-1]))) != sorted(set(_FORMAT.findall(s))) \
-                        and "python-format" in msg.flags:
-                    want = ", ".join(f"%({n})s" for n in sorted(set(_FORMAT.findall(src[-1]))))
-                    problems.add(rel, line, 1, "msgstr",
+                if python_format and sorted(set(_FORMAT.findall(msg.ids[-1]))) != sorted(set(_FORMAT.findall(s))):
+                    want = ", ".join(f"%({n})s" for n in sorted(set(_FORMAT.findall(msg.ids[-1]))))
+                    problems.add(rel, msg.line, 1, "msgstr",
                                  f"the translation must keep the placeholders {want or '(none)'} "
                                  f"of the source text")
-                if sorted(_LINK.findall(src[0])) != sorted(_LINK.findall(s)):
-                    want = ", ".join(sorted(set(_LINK.findall(src[0])))) or "none"
-                    problems.add(rel, line, 1, "msgstr",
+                if sorted(_LINK.findall(msg.id)) != sorted(_LINK.findall(s)):
+                    want = ", ".join(sorted(set(_LINK.findall(msg.id)))) or "none"
+                    problems.add(rel, msg.line, 1, "msgstr",
                                  f"the translation must keep the links of the source text "
                                  f"({want})")
         if fuzzy:
             problems.add(rel, 1, 1, "(file)", f"{fuzzy} translation{'s are' if fuzzy != 1 else ' is'}"
                          f" out of date (fuzzy): the source text changed; review them, then remove "
                          f"the fuzzy flag", severity=WARNING)
-
-
-def _msgid_lines(path: Path) -> dict[str, int]:
-    """The line of each msgid in a PO file (for problem locations)."""
-    out: dict[str, int] = {}
-    lines = path.read_text("utf-8", errors="replace").split("\n")
-    i = 0
-    while i < len(lines):
-        if lines[i].startswith("msgid "):
-            start = i + 1
-            text = _unquote(lines[i][6:])
-            i += 1
-            while i < len(lines) and lines[i].startswith('"'):
-                text += _unquote(lines[i])
-                i += 1
-            out.setdefault(text, start)
-            continue
-        i += 1
-    return out
 
 
 def _unquote(s: str) -> str:

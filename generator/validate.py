@@ -341,6 +341,7 @@ class _Checker:
 
     def open311_codes(self, services: list[Doc]) -> None:
         seen: dict[str, Doc] = {}
+        folded_codes: dict[str, str] = {}  # casefolded code -> the first code that folds to it
         for doc in services:
             code = doc.get(("open311", "code"))
             code = str(code) if code is not None else doc.id
@@ -349,7 +350,8 @@ class _Checker:
                 self.error(doc, path, f"Open311 code '{code}' is also the code of "
                                       f"{seen[code].path}; each service needs its own code")
             else:
-                folded = next((c for c in seen if c.casefold() == code.casefold()), None)
+                folded = folded_codes.setdefault(code.casefold(), code)
+                folded = None if folded == code else folded
                 if folded is not None:
                     path = ("open311", "code") if doc.get(("open311", "code")) is not None else ()
                     self.error(doc, path, f"Open311 code '{code}' differs only in case from "

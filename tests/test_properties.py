@@ -147,3 +147,57 @@ def test_the_valid_files_are_valid(tree):
     """The mutations start from files that pass, so a failure is the mutation's doing."""
     for kind, text in VALID.items():
         run(tree, TARGETS[kind], text)
+
+
+def _slots(node):
+    """Every (container, key) of a parsed document, depth first."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        yield node, key
+        yield from _slots(value)
+
+
+@st.composite
+def near_valid(draw):
+    """A valid document with one value somewhere replaced by something random."""
+    from generator.load import Doc, parse_yaml
+
+    kind = draw(st.sampled_from(sorted(VALID)))
+    text = VALID[kind]
+    doc = Doc("x.yaml", kind, "x")
+    parse_yaml(doc, text.split("---\n")[1] if kind == "article" else text)  # as kb reads it
+    data = doc.data
+    container, key = draw(st.sampled_from(list(_slots(data))))
+    value = container[key]
+    leaves = sorted({repr(v): v for _, v in ((c, c[k]) for c, k in _slots(data))
+                     if not isinstance(v, (dict, list))}.values(), key=repr)
+    like = STRUCTURES | st.sampled_from(leaves)  # anything, or a value from elsewhere in the file
+    if isinstance(value, bool):
+        like |= st.booleans()
+    elif isinstance(value, int):
+        like |= st.integers(-3, 10**6)
+    elif isinstance(value, str):
+        like |= st.text(max_size=30) | st.just(value + draw(st.sampled_from(["", "x", "-", " ", "9"])))
+    elif isinstance(value, dict) and value:  # one key fewer
+        gone = draw(st.sampled_from(sorted(value)))
+        like |= st.just({k: v for k, v in value.items() if k != gone})
+    elif isinstance(value, list) and value:  # one item fewer or one more
+        like |= st.just(value[1:]) | st.just(value + value[:1])
+    container[key] = draw(like)
+    return kind, data
+
+
+@settings(max_examples=400, **SETTINGS)
+@given(case=near_valid())
+def test_the_fast_schema_check_agrees_with_the_full_one(case):
+    """kb check asks jsonschema-rs first and jsonschema only for documents it rejects: the two
+    must agree, or an invalid document could pass."""
+    from generator import schema
+
+    kind, data = case
+    full = next(iter(schema.validator(kind).iter_errors(data)), None) is None
+    try:
+        fast = schema.fast_validator(kind).is_valid(data)
+    except ValueError:
+        return  # not JSON data: the full check decides
+    assert fast == full, data
