@@ -342,15 +342,18 @@ def schema_base(site: Site) -> str:
     return site_base(site) + "api/v1/schema/"
 
 
-def write(sites: dict[str, Site], stage: Path, langs: list[str], stamp: str) -> None:
-    """api/v1/<lang>/catalog.json, articles.json and api/v1/schema/ into an audience's stage."""
+def write_schemas(site: Site, stage: Path) -> None:
+    """api/v1/schema/ of an audience."""
+    for name, data in schemas_for(site.audience, schema_base(site)).items():
+        _dump(stage / "api" / "v1" / "schema" / name, data)
+
+
+def write_language(site: Site, lang: str, stage: Path, stamp: str) -> list[Path]:
+    """api/v1/<lang>/catalog.json and articles.json into an audience's stage."""
     from .changes import site_base
 
-    first = sites[langs[0]]
-    base = site_base(first)
-    for name, data in schemas_for(first.audience, schema_base(first)).items():
-        _dump(stage / "api" / "v1" / "schema" / name, data)
-    for lang in langs:
-        site = sites[lang]
-        _dump(stage / "api" / "v1" / lang / "catalog.json", catalog(site, lang, stamp, base))
-        _dump(stage / "api" / "v1" / lang / "articles.json", articles(site, lang, stamp, base))
+    base = site_base(site)
+    files = [stage / "api" / "v1" / lang / "catalog.json", stage / "api" / "v1" / lang / "articles.json"]
+    _dump(files[0], catalog(site, lang, stamp, base))
+    _dump(files[1], articles(site, lang, stamp, base))
+    return files

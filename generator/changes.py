@@ -248,20 +248,6 @@ def history(root: Path) -> tuple[Event, ...] | None:
     return _cached_events(str(Path(root).resolve()), head.decode().strip())
 
 
-def agent_only_articles(root: Path) -> set[str]:
-    """Ids of the articles in the working tree that are for agents only."""
-    out = set()
-    folder = Path(root) / "articles"
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
-        try:
-            parsed = parse_source("article", path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError):
-            continue
-        if parsed and parsed[0].get("audience") == "agent":
-            out.add(path.stem)
-    return out
-
-
 # --- entries in one language -------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -297,7 +283,7 @@ def entries(site: Site, lang: str, events=_READ, limit: int = LIMIT) -> tuple[st
         events = history(site.config.root)
     base = f"{site_base(site)}{lang}/"
     source_lang = site.config.source.code
-    hidden = agent_only_articles(site.config.root) if site.audience == "public" else set()
+    hidden = site.hidden_articles
     out: list[Entry] = []
 
     def item(kind: str, id_: str):
@@ -383,33 +369,36 @@ def atom(site: Site, lang: str, source: str, items: list[Entry], gettext_obj, se
         city=site.config.city)
 
 
-def write(sites: dict[str, Site], stage: Path, langs: list[str]) -> None:
-    """changes.json and changes.xml at the audience root, <lang>/changes.xml per language."""
-    first = sites[langs[0]]
-    config = first.config
-    events = history(config.root)
-    root_lang = config.source.code if config.source.code in langs else langs[0]
-    per_lang = {lang: entries(sites[lang], lang, events) for lang in langs}
-    source = per_lang[langs[0]][0]
+def write_language(site: Site, lang: str, stage: Path, events, root: bool) -> tuple[list[Path], dict]:
+    """<lang>/changes.xml (and changes.xml at the audience root when `root`); returns the files
+    written outside <lang>/ and this language's part of changes.json."""
+    config = site.config
+    source, items = entries(site, lang, events)
     stamp = generated_at(events if source == FROM_GIT else None)
+    updated = max((e.date for e in items), default=stamp)
+    messages = interface_translations(config.root, lang, config.source.code)
+    base = site_base(site)
+    targets = [(stage / lang / "changes.xml", f"{base}{lang}/changes.xml")]
+    if root:
+        targets.append((stage / "changes.xml", f"{base}changes.xml"))
+    for path, url in targets:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(atom(site, lang, source, items, messages, url, updated), "utf-8")
+    part = {"from": source, "items": [{"date": e.date, "kind": e.kind, "id": e.id,
+                                       "title": str(e.title), "change": e.change, "url": e.url}
+                                      for e in items]}
+    return [path for path, _ in targets[1:]], part
+
+
+def write_index(site: Site, stage: Path, langs: list[str], parts: dict[str, dict], events) -> None:
+    """changes.json at the audience root: every built language's entries."""
+    source = parts[langs[0]]["from"]
     doc = {
-        "version": 1, "generated_at": stamp, "audience": first.audience, "from": source,
-        "languages": {lang: [{"date": e.date, "kind": e.kind, "id": e.id, "title": str(e.title),
-                              "change": e.change, "url": e.url} for e in items]
-                      for lang, (_, items) in per_lang.items()},
+        "version": 1, "generated_at": generated_at(events if source == FROM_GIT else None),
+        "audience": site.audience, "from": source,
+        "languages": {lang: parts[lang]["items"] for lang in langs},
     }
     (stage / "changes.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    base = site_base(first)
-    for lang in langs:
-        _, items = per_lang[lang]
-        updated = max((e.date for e in items), default=stamp)
-        messages = interface_translations(config.root, lang, config.source.code)
-        targets = [(stage / lang / "changes.xml", f"{base}{lang}/changes.xml")]
-        if lang == root_lang:
-            targets.append((stage / "changes.xml", f"{base}changes.xml"))
-        for path, url in targets:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(atom(sites[lang], lang, source, items, messages, url, updated), "utf-8")
 
 
 def whats_new_page(renderer):

@@ -74,15 +74,27 @@ def _limit(exc: ContentError, only: set[str]) -> ContentError | None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Languages built at once [default: one per core].")
+@click.option("--no-cache", is_flag=True,
+              help="Build every page again, even those that have not changed since the last build.")
 def build(root: Path, out: Path | None, langs: tuple[str, ...], audience: str, strict: bool,
-          jobs: int | None) -> None:
-    """Validate, then build the sites and the JSON into OUT/public and OUT/agent."""
+          jobs: int | None, no_cache: bool) -> None:
+    """Validate, then build the sites and the JSON into OUT/public and OUT/agent.
+
+    Only what changed since the last build into OUT is built again: a page whose content did
+    not change is kept, and a language none of whose inputs changed is kept whole.
+    """
     from .build import build as run_build
 
     out = out or root / "site"
-    written = run_build(root, out, list(langs) or None, audience, strict, jobs)
+    stats: dict[str, float] = {}
+    written = run_build(root, out, list(langs) or None, audience, strict, jobs, timings=stats,
+                        use_cache=not no_cache)
+    pages, rendered = int(stats.get("pages", 0)), int(stats.get("pages rendered", 0))
     for path in written:
         click.echo(f"Built {path}", err=True)
+    if rendered < pages:
+        click.echo(f"{rendered:,} of {pages:,} pages built again; the others had not changed.",
+                   err=True)
 
 
 @main.command()

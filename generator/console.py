@@ -33,12 +33,6 @@ _MD_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "def_list",
                   "pymdownx.superfences"]
 
 
-def write(sites: dict[str, Site], stage: Path, langs: list[str]) -> None:
-    """alerts.json for every language; console.json too when these are the agent's sites."""
-    for lang in langs:
-        write_language(sites[lang], lang, stage / lang, langs)
-
-
 def write_language(site: Site, lang: str, folder: Path, langs: list[str]) -> None:
     """The files of one language's site folder (also used by the live preview)."""
     folder.mkdir(parents=True, exist_ok=True)

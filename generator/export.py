@@ -1,6 +1,9 @@
 """Export stage: files beside the per-language sites of one audience.
 
-The language chooser at the audience root; the JSON for other tools is added here as well.
+Per language (``language``, run beside that language's mkdocs build): alerts and console data,
+the change feed, the catalog JSON, the Open311 files and the prebuilt search index. Per audience
+(``audience``, once every language has built): the language chooser, the JSON Schemas and
+changes.json.
 """
 
 from __future__ import annotations
@@ -13,15 +16,26 @@ from . import api, changes, console, open311, searchindex
 from .model import Site
 
 
-def export(sites: dict[str, Site], source_site: Site, stage: Path, langs: list[str]) -> None:
-    """Write the audience-level files of one build into its staging folder."""
+def language(site: Site, lang: str, langs: list[str], stage: Path, stamp: str,
+             events) -> tuple[list[Path], dict]:
+    """Write one language's files into the audience's staging folder. Returns the files written
+    outside <lang>/ and the language's part of changes.json."""
+    root = lang == (site.config.source.code if site.config.source.code in langs else langs[0])
+    console.write_language(site, lang, stage / lang, langs)  # <lang>/alerts.json, console.json
+    files, part = changes.write_language(site, lang, stage, events, root)  # <lang>/changes.xml
+    files += api.write_language(site, lang, stage, stamp)  # api/v1/<lang>/catalog.json, articles.json
+    files += open311.write_language(site, lang, stage, stamp, root)  # open311/v2/<lang>/
+    files += searchindex.write_language(site, lang, stage)  # api/v1/<lang>/search-index.json
+    return files, part
+
+
+def audience(source_site: Site, stage: Path, langs: list[str], parts: dict[str, dict],
+             events) -> None:
+    """Write the audience-level files once every language has been written."""
     write_language_chooser(source_site, stage, langs)
-    changes.write(sites, stage, langs)  # changes.json, changes.xml, <lang>/changes.xml
-    console.write(sites, stage, langs)  # <lang>/alerts.json; agent: <lang>/console.json
-    stamp = api.generated_at(source_site.config.root)
-    api.write(sites, stage, langs, stamp)  # api/v1/<lang>/catalog.json, articles.json, schema/
-    open311.write(sites, stage, langs, stamp)  # open311/v2/ and open311/v2/<lang>/
-    searchindex.write(sites, stage, langs)  # api/v1/<lang>/search-index.json, tuned search/
+    api.write_schemas(source_site, stage)
+    searchindex.write_schema(stage)
+    changes.write_index(source_site, stage, langs, parts, events)
 
 
 def write_language_chooser(site: Site, stage: Path, langs: list[str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, time
 from pathlib import Path
 from typing import Callable
@@ -52,6 +53,21 @@ class Fallback(str):
         return obj
 
 
+@lru_cache(maxsize=None)
+def _locale(identifier: str) -> Locale:
+    return Locale.parse(identifier)
+
+
+@lru_cache(maxsize=4096)
+def _time(identifier: str | None, hhmm: str) -> str:
+    """'13:30' in a locale's short time format (every service page shows its office's hours)."""
+    loc = _locale(identifier) if identifier else None
+    if hhmm == "24:00":
+        hhmm = "23:59" if not loc else "00:00"
+    h, m = (int(x) for x in hhmm.split(":"))
+    return dates.format_time(time(h, m), "short", locale=loc) if loc else f"{h:02d}:{m:02d}"
+
+
 @dataclass
 class Formatter:
     """Dates, times, numbers and weekday names in one language's conventions."""
@@ -62,18 +78,14 @@ class Formatter:
 
     @property
     def locale(self) -> Locale | None:
-        return Locale.parse(self.language.locale) if self.language.locale else None
+        return _locale(self.language.locale) if self.language.locale else None
 
     def date(self, d: date) -> str:
         loc = self.locale
         return dates.format_date(d, "long", locale=loc) if loc else d.isoformat()
 
     def time(self, hhmm: str) -> str:
-        loc = self.locale
-        if hhmm == "24:00":
-            hhmm = "23:59" if not loc else "00:00"
-        h, m = (int(x) for x in hhmm.split(":"))
-        return dates.format_time(time(h, m), "short", locale=loc) if loc else f"{h:02d}:{m:02d}"
+        return _time(self.language.locale, hhmm)
 
     def day(self, index: int) -> str:
         """Weekday name, Monday = 0."""

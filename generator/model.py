@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -270,10 +271,25 @@ class Site:
     hidden_articles: frozenset[str] = frozenset()  # agent-only articles, unlinked in a public model
 
     def services_of(self, dept_id: str) -> list[Service]:
-        return [s for s in self.services.values() if s.department == dept_id]
+        return self._services_by_department.get(dept_id, [])
 
     def articles_about(self, service_id: str) -> list[Article]:
-        return [a for a in self.articles.values() if service_id in a.services]
+        return self._articles_by_service.get(service_id, [])
+
+    @cached_property
+    def _services_by_department(self) -> dict[str, list[Service]]:
+        out: dict[str, list[Service]] = {}
+        for s in self.services.values():
+            out.setdefault(s.department, []).append(s)
+        return out
+
+    @cached_property
+    def _articles_by_service(self) -> dict[str, list[Article]]:
+        out: dict[str, list[Article]] = {}
+        for a in self.articles.values():
+            for sid in dict.fromkeys(a.services):
+                out.setdefault(sid, []).append(a)
+        return out
 
 
 # --- construction ------------------------------------------------------------------------------

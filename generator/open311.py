@@ -168,16 +168,16 @@ def write_folder(site: Site, folder: Path, base_url: str, changeset: str) -> lis
     return written
 
 
-def write(sites: dict[str, Site], stage: Path, langs: list[str], changeset: str) -> None:
-    """open311/v2/ (source language) and open311/v2/<lang>/ into an audience's staging folder."""
+def write_language(site: Site, lang: str, stage: Path, changeset: str, root: bool) -> list[Path]:
+    """open311/v2/<lang>/ into an audience's staging folder, and open311/v2/ itself when `root`
+    (the source language, or the first one built)."""
     from .changes import site_base
 
-    first = sites[langs[0]]
-    source = first.config.source.code if first.config.source.code in langs else langs[0]
-    base = site_base(first) + "open311/v2/"
-    write_folder(sites[source], stage / "open311" / "v2", base, changeset)
-    for lang in langs:
-        write_folder(sites[lang], stage / "open311" / "v2" / lang, f"{base}{lang}/", changeset)
+    base = site_base(site) + "open311/v2/"
+    written = write_folder(site, stage / "open311" / "v2" / lang, f"{base}{lang}/", changeset)
+    if root:
+        written += write_folder(site, stage / "open311" / "v2", base, changeset)
+    return written
 
 
 # --- reading (for kb import open311) -----------------------------------------------------------

@@ -19,7 +19,6 @@ import re
 import shutil
 import unicodedata
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 import jinja2
 import yaml
@@ -32,6 +31,7 @@ from .review import today as review_today
 from .searchindex import material_search
 from .validate import LINK_RE
 
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when PyYAML has it
 HOOKS = Path(__file__).with_name("hooks.py")
 PACKAGE_THEME = Path(__file__).with_name("theme")
 MARKDOWN_EXTENSIONS = [
@@ -125,6 +125,7 @@ class Renderer:
         self.ngettext = gettext_obj.ngettext
         self.groups = groups  # translated group name -> slug of the source name
         self.page_path = ""
+        self._hours: dict[str, list[tuple[str, str]]] = {}
 
     # --- links ----------------------------------------------------------------------------------
 
@@ -156,6 +157,11 @@ class Renderer:
     # --- page helpers ----------------------------------------------------------------------------
 
     def hours_rows(self, dept: Department) -> list[tuple[str, str]]:
+        if dept.id not in self._hours:  # every service page shows its department's hours
+            self._hours[dept.id] = self._hours_rows(dept)
+        return self._hours[dept.id]
+
+    def _hours_rows(self, dept: Department) -> list[tuple[str, str]]:
         if not dept.hours:
             return []
         rows = []
@@ -196,7 +202,7 @@ class Renderer:
     def page(self, path: str, template: str, front: dict, **values) -> Page:
         self.page_path = path
         body = self.env.get_template(template).render(**self.context(), **values)
-        head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
+        head = yaml.dump(front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
         return Page(path, f"---\n{head}---\n\n{body}")
 
     # --- pages ----------------------------------------------------------------------------------
@@ -350,7 +356,6 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
     }
 
 
-# Languages lunr (as shipped with mkdocs) has a stemmer for.
 def nav_for(renderer: Renderer) -> list:
     _ = renderer._
     depts = renderer.departments_sorted()

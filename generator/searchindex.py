@@ -35,7 +35,7 @@ from lunr.builder import Builder
 from lunr.index import Index
 from lunr.pipeline import Pipeline
 from lunr.query import Query
-from lunr.stemmer import stemmer as porter_stemmer
+from lunr.stemmer import porter_stemmer as porter
 from lunr.stop_word_filter import generate_stop_word_filter, stop_word_filter
 from lunr.trimmer import trimmer as en_trimmer
 
@@ -115,8 +115,15 @@ def pipeline_functions(lang: str) -> list:
     A language without a Snowball stemmer in lunr-languages gets the English trimmer only: no
     stemming and no stop words of another language.
     """
+    _quiet_registration()  # lunr.py logs a warning when a name is registered again
     if lang == "en":
-        return [en_trimmer, stop_word_filter, porter_stemmer]
+        stem = lru_cache(maxsize=None)(porter.stem)  # a catalog repeats its words many times
+
+        def english(token, i=None, tokens=None):
+            return token.update(lambda s, metadata=None: stem(s))
+
+        Pipeline.register_function(english, "stemmer")  # lunr.js' name for the Porter stemmer
+        return [en_trimmer, stop_word_filter, english]
     if lang not in SNOWBALL:
         return [en_trimmer]
     import snowballstemmer
@@ -127,22 +134,24 @@ def pipeline_functions(lang: str) -> list:
     word_chars = chars.group(1) if chars else r"\w"
     full_re = re.compile(r"^[^{0}]*?([{0}]+)[^{0}]*?$".format(word_chars))
 
-    def trimmer(token, i=None, tokens=None):
-        def trim(s, metadata=None):
-            m = full_re.match(s)
-            return m.group(1) if m else s
-        return token.update(trim)
+    @lru_cache(maxsize=None)
+    def trim(s: str) -> str:
+        m = full_re.match(s)
+        return m.group(1) if m else s
 
-    algorithm = snowballstemmer.stemmer(SNOWBALL[lang])
+    def trimmer(token, i=None, tokens=None):
+        return token.update(lambda s, metadata=None: trim(s))
+
+    algorithm = lru_cache(maxsize=None)(snowballstemmer.stemmer(SNOWBALL[lang]).stemWord)
 
     def stemmer(token, i=None, tokens=None):
-        return token.update(lambda s, metadata=None: algorithm.stemWord(s))
+        return token.update(lambda s, metadata=None: algorithm(s))
 
     Pipeline.register_function(trimmer, f"trimmer-{lang}")
     Pipeline.register_function(stemmer, f"stemmer-{lang}")
     fns = [trimmer]
     if words:
-        fns.append(generate_stop_word_filter(words.group(1).split(" "), language=lang))
+        fns.append(generate_stop_word_filter(set(words.group(1).split(" ")), language=lang))
     fns.append(stemmer)
     return fns
 
@@ -300,8 +309,15 @@ def _load(serialized: dict) -> Index:
 
 # --- Material's index -----------------------------------------------------------------------------
 
-def tune_material_index(path: Path, site: Site, fields: dict | None = None) -> None:
-    """Rewrite one language's search/search_index.json written by Material's search plugin."""
+def tune_material_index(path: Path, site: Site, fields: dict | None = None,
+                        previous: Path | None = None, unchanged: frozenset[str] = frozenset(),
+                        order: dict[str, int] | None = None) -> None:
+    """Rewrite one language's search/search_index.json written by Material's search plugin.
+
+    After an incremental build, mkdocs has indexed only the pages it rendered again: the
+    entries of the `unchanged` pages (URLs) come from `previous`, the tuned index of the last
+    build, and the whole is put in the site's page order (`order`: page URL -> place).
+    """
     data = json.loads(path.read_text("utf-8"))
     keywords: dict[str, str] = {}
     summaries: dict[str, str] = {}
@@ -340,6 +356,10 @@ def tune_material_index(path: Path, site: Site, fields: dict | None = None) -> N
             parent["text"] = " ".join(t for t in (parent.get("text", ""), doc.get("text", "")) if t)
         else:
             docs.append(doc)
+    if previous is not None and order is not None:
+        docs += [d for d in json.loads(previous.read_text("utf-8"))["docs"]
+                 if d["location"].partition("#")[0] in unchanged]
+        docs.sort(key=lambda d: order.get(d["location"].partition("#")[0], -1))  # stable
     data["docs"] = docs
     data["config"]["fields"] = {name: {"boost": boost}
                                 for name, boost in (fields or MATERIAL_FIELDS).items()}
@@ -383,20 +403,19 @@ SCHEMA = {
 }
 
 
-def write(sites: dict[str, Site], stage: Path, langs: list[str]) -> None:
-    """Write api/v1/<lang>/search-index.json and tune <lang>/search/search_index.json."""
+def write_schema(stage: Path) -> None:
     schema_dir = stage / "api" / "v1" / "schema"
     schema_dir.mkdir(parents=True, exist_ok=True)
     (schema_dir / "search-index.schema.json").write_text(
         json.dumps(SCHEMA, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    for lang in langs:
-        site = sites[lang]
-        material = stage / lang / "search" / "search_index.json"
-        if material.is_file():
-            tune_material_index(material, site)
-        target = stage / "api" / "v1" / lang / "search-index.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(dumps(build_index(site, lang)), "utf-8")
+
+
+def write_language(site: Site, lang: str, stage: Path) -> list[Path]:
+    """api/v1/<lang>/search-index.json."""
+    target = stage / "api" / "v1" / lang / "search-index.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(dumps(build_index(site, lang)), "utf-8")
+    return [target]
 
 
 def gzip_size(path: Path) -> int:

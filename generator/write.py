@@ -66,7 +66,11 @@ def clean_stale(out: Path) -> None:
 
 
 def staging(out: Path) -> Path:
-    return Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
+    path = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o777 & ~umask)  # mkdtemp's 0700 would hide the site from the web server
+    return path
 
 
 _libc = None

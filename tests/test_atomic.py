@@ -22,10 +22,10 @@ def manifest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def start_build(root: Path, out: Path) -> subprocess.Popen:
+def start_build(root: Path, out: Path, *options: str) -> subprocess.Popen:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000", "NO_MKDOCS_2_WARNING": "1", "CI": "1"}
     return subprocess.Popen([sys.executable, "-m", "generator", "build", "--root", str(root),
-                             "--out", str(out), "--jobs", "1"],
+                             "--out", str(out), "--jobs", "1", *options],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                             start_new_session=True)
 
@@ -121,7 +121,7 @@ def test_two_builds_at_once_one_fails_clearly(sites):
     root, out = sites["root"], sites["out"]
     write_tree(root, {"catalog/services/pothole-repair.yaml": VERSIONS[sites["now"]]})
     new = sites["versions"][sites["now"]]
-    first = start_build(root, out)
+    first = start_build(root, out, "--no-cache")  # nothing changed: a slow build on purpose
     assert wait_for(lambda: staged(out), first)
     second = start_build(root, out)
     _, err = second.communicate(timeout=60)

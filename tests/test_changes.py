@@ -69,7 +69,9 @@ def write_changes(root: Path, out: Path) -> dict[str, Path]:
         stage = out / audience
         stage.mkdir(parents=True)
         site = build_site(checked.tree, checked.config, audience)
-        changes.write({"en": site}, stage, ["en"])
+        events = changes.history(root)
+        _, part = changes.write_language(site, "en", stage, events, root=True)
+        changes.write_index(site, stage, ["en"], {"en": part}, events)
         folders[audience] = stage
     return folders
 
