@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -40,13 +40,14 @@ class Checked:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def check(root: Path, strict: bool = False, fmt: str = "text") -> Checked:
-    """Load and validate; raise ContentError with every problem when anything is wrong."""
+def check(root: Path, strict: bool = False, fmt: str = "text", cache: dict | None = None) -> Checked:
+    """Load and validate; raise ContentError with every problem when anything is wrong.
+    `cache`: see load.load_tree."""
     root = Path(root)
     if not root.is_dir():
         raise KbError(f"{root}: no such folder; give the content folder with --root")
     problems = Problems()
-    tree = load_tree(root, problems)
+    tree = load_tree(root, problems, cache)
     validate(tree, problems)
     if not problems.errors():
         from .po import check as check_translations
@@ -121,7 +122,10 @@ def build(root: Path, out: Path, langs: list[str] | None = None, audience: str =
                       f"languages has: {', '.join(known)})")
     audiences = ["public", "agent"] if audience == "all" else [audience]
     out = Path(out).resolve()
-    with write.lock(out), tempfile.TemporaryDirectory(prefix="kb-projects-") as work:
+    with write.lock(out):
+        # The generated mkdocs projects stay at one place between builds, so that the compiled
+        # theme templates kept beside them (cache.FOLDER/templates) are found again.
+        work = out / cache.FOLDER / "projects"
         with _timed(timings, "model"):
             sources = {aud: build_site(checked.tree, config, aud) for aud in audiences}
             events = changes.history(config.root)
@@ -179,8 +183,11 @@ def _build_language(task: tuple[_Context, str, str]) -> _Built:
     with _timed(timings, "render"):
         messages = interface_translations(config.root, lang, config.source.code)
         site = translate(ctx.sources[aud], lang, messages)
+        project_dir = ctx.work / f"{aud}-{lang}"
+        shutil.rmtree(project_dir, ignore_errors=True)
         project = write_project(site, ctx.sources[aud], lang, messages, config.root,
-                                ctx.work / f"{aud}-{lang}", stage / lang)
+                                project_dir, stage / lang,
+                                ctx.out / cache.FOLDER / "templates")
         key = cache.project_key(project.dir, project.site_dir)
         pages = {p.path: cache.page_hash(p.text) for p in project.pages}
         unchanged = set()
@@ -238,6 +245,7 @@ def _mkdocs_build(config_file: str, dirty: bool = False) -> list[str]:
     pages whose source is newer than their HTML (the others are already in the site folder)."""
     from mkdocs.commands.build import build as mk_build
     from mkdocs.config import load_config
+    from mkdocs.config.defaults import MkDocsConfig
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     caught: list[str] = []
@@ -254,6 +262,10 @@ def _mkdocs_build(config_file: str, dirty: bool = False) -> list[str]:
     log.setLevel(logging.WARNING)
     log.propagate = False
     try:
+        # mkdocs keeps plugins that have startup hooks for the next build in the same process
+        # (for its own serve); Material's search then merges the last build's entries into this
+        # one's. Every kb build is a build of its own.
+        MkDocsConfig.plugins.plugin_cache.clear()
         cfg = load_config(config_file)
         cfg.plugins.on_startup(command="build", dirty=dirty)
         try:

@@ -14,6 +14,7 @@ printed as is where the theme prints it raw, and not escaped twice where it appl
 from __future__ import annotations
 
 import html
+import os
 
 import nh3
 from markupsafe import Markup
@@ -64,6 +65,17 @@ def _escape_all(value):
     if isinstance(value, list):
         return [_escape_all(v) for v in value]
     return text(value)
+
+
+def on_env(env, config, files):  # noqa: ARG001 - mkdocs' hook signature
+    """Keep the theme's compiled templates between builds (mkdocs compiles them every time)."""
+    folder = (config.get("extra") or {}).get("kb_template_cache")
+    if folder:
+        import jinja2
+
+        os.makedirs(folder, exist_ok=True)
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(folder)
+    return env
 
 
 def on_config(config):

@@ -139,11 +139,21 @@ class NoMessages(gettext.NullTranslations):
 def interface_translations(root: Path, lang: str, source: str) -> gettext.NullTranslations:
     """The interface and content messages of one language (identity for the source)."""
     if lang == source:
-        return gettext.NullTranslations()
+        return _SOURCE
     po = root / "translations" / f"{lang}.po"
     if not po.exists():
-        return NoMessages()
-    return poread.Messages(poread.read(po))
+        return _NO_MESSAGES
+    return _messages(poread.read(po))
+
+
+_NO_MESSAGES = NoMessages()
+_SOURCE = gettext.NullTranslations()
+
+
+@lru_cache(maxsize=16)
+def _messages(po: poread.PoFile) -> poread.Messages:
+    """One object per state of a PO file (a build asks for a language's messages many times)."""
+    return poread.Messages(po)
 
 
 def language_partial(theme: Path, language: Language) -> None:

@@ -8,7 +8,8 @@
   language, as absolute addresses under ``site_url`` (Material points them at each language's
   home page). That is what search engines want, and it keeps Material's language-switch script
   from sending a click on the switcher to the other language's home page when the site is
-  previewed or hosted under another address.
+  previewed or hosted under another address. A letter's page of a long A to Z points at the
+  other language's A to Z: each language has its own letters.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def on_post_page(output: str, page, config) -> str:  # noqa: ARG001 - mkdocs' ho
         here = page.url if page is not None and getattr(page, "url", None) else ""
         if here == "404.html":
             here = ""
+        elif here.startswith("a-z/"):  # a letter of the A to Z: each language has its own letters
+            here = "a-z/"
 
         def alternate(m: re.Match) -> str:
             code = m.group(1)

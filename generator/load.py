@@ -355,8 +355,12 @@ def load_config(root: Path, problems: Problems) -> Doc | None:
     return load_yaml_file(path, "mkdocs.yml", "config", "mkdocs", problems, lenient_tags=True)
 
 
-def load_tree(root: Path, problems: Problems) -> Tree:
-    """Read every content file under root. Problems are collected, never raised."""
+def load_tree(root: Path, problems: Problems, cache: dict | None = None) -> Tree:
+    """Read every content file under root. Problems are collected, never raised.
+
+    `cache` (a dict kept by a long-running caller, the live preview) holds the files read last
+    time: a file whose size and modification time are the same is not read again.
+    """
     config = load_config(root, problems)
     docs: list[Doc] = []
     for kind, folder, ext in KINDS:
@@ -377,12 +381,22 @@ def load_tree(root: Path, problems: Problems) -> Tree:
                                           f" (at most 64 characters), for example "
                                           f"'{_suggest_id(path.stem)}{ext}'")
                 continue
+            stamp = None
+            if cache is not None:
+                st = path.stat()
+                stamp = (st.st_mtime_ns, st.st_size)
+                hit = cache.get(rel)
+                if hit is not None and hit[0] == stamp:
+                    docs.append(hit[1])
+                    continue
             if kind == "article":
                 doc = load_markdown_file(path, rel, kind, path.stem, problems)
             else:
                 doc = load_yaml_file(path, rel, kind, path.stem, problems)
             if doc is not None:
                 docs.append(doc)
+                if cache is not None:
+                    cache[rel] = (stamp, doc)
     cal = root / "catalog" / "calendar.yaml"
     if cal.exists():
         doc = load_yaml_file(cal, "catalog/calendar.yaml", "calendar", "calendar", problems)

@@ -476,25 +476,56 @@ def unlink_articles(value: Any, hidden: frozenset[str]) -> Any:
     return value
 
 
-def build_site(tree: Tree, config: Config, audience: str) -> Site:
-    """The model of one audience. Assumes the tree has been validated."""
+class Memo:
+    """What a long-running caller (the live preview) keeps between two runs of a stage: the
+    result made from each input object, reused while the input is the same object under the
+    same conditions. Entries not used by a run are dropped at its end."""
+
+    def __init__(self):
+        self._last: dict[int, tuple] = {}
+        self._now: dict[int, tuple] = {}
+
+    def get(self, obj: Any, condition: Any, make):
+        hit = self._last.get(id(obj))
+        if hit is not None and hit[0] is obj and hit[1] == condition:
+            value = hit[2]
+        else:
+            value = make()
+        self._now[id(obj)] = (obj, condition, value)
+        return value
+
+    def done(self) -> None:
+        self._last, self._now = self._now, {}
+
+
+def build_site(tree: Tree, config: Config, audience: str, memo: Memo | None = None) -> Site:
+    """The model of one audience. Assumes the tree has been validated. `memo`: see Memo (the
+    documents a loader cache hands back unchanged are not made again)."""
     public = audience == "public"
     hidden = frozenset(d.id for d in tree.of("article") if d.data.get("audience", "both") == "agent")
 
     def data(doc: Doc) -> dict:
         return unlink_articles(schema.public_view(doc.kind, doc.data), hidden) if public else doc.data
 
-    departments = {d.id: make_department(d, data(d), config.timezone) for d in tree.of("department")}
-    services = {d.id: make_service(d, data(d)) for d in tree.of("service")}
+    def made(doc: Doc, make):
+        if memo is None:
+            return make()
+        return memo.get(doc, (audience, hidden, config), make)
+
+    departments = {d.id: made(d, lambda d=d: make_department(d, data(d), config.timezone))
+                   for d in tree.of("department")}
+    services = {d.id: made(d, lambda d=d: make_service(d, data(d))) for d in tree.of("service")}
     articles = {}
     for d in tree.of("article"):
         aud = d.data.get("audience", "both")
         if public and aud == "agent":
             continue
-        body = unlink_articles(split_agent_blocks(d.body), hidden) if public else d.body
-        articles[d.id] = make_article(d, data(d), body)
+        articles[d.id] = made(d, lambda d=d: make_article(
+            d, data(d), unlink_articles(split_agent_blocks(d.body), hidden) if public else d.body))
     alerts = {d.id: make_alert(d, data(d)) for d in tree.of("alert")
               if not (public and d.data.get("audience", "both") == "agent")}
     cal = tree.of("calendar")
+    if memo is not None:
+        memo.done()
     return Site(audience, config, departments, services, articles, alerts,
                 make_calendar(cal[0].data if cal else None), hidden if public else frozenset())

@@ -5,6 +5,7 @@ could fail on it."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.checkers import _validate_format
@@ -17,13 +18,25 @@ from .load import MAX_PO_BYTES, read_text
 NAMED = re.compile(r"%\(\w+\)[a-z]")
 
 
+@lru_cache(maxsize=32)
+def _readable(path: str, rel: str, mtime_ns: int, size: int) -> tuple[bool, tuple]:  # noqa: ARG001
+    """Whether a PO file is text kb can read, and the problems if not (a preview asks again
+    after every edit: a file that did not change is not read again)."""
+    problems = Problems()
+    ok = read_text(Path(path), rel, problems, MAX_PO_BYTES) is not None
+    return ok, tuple(problems.items)
+
+
 def check_po_files(root: Path, problems: Problems) -> None:
     folder = root / "translations"
     if not folder.is_dir():
         return
     for path in sorted(folder.glob("*.po")):
         rel = f"translations/{path.name}"
-        if read_text(path, rel, problems, MAX_PO_BYTES) is None:  # too big, binary, not UTF-8
+        st = path.stat()
+        readable, found = _readable(str(path), rel, st.st_mtime_ns, st.st_size)
+        problems.items.extend(found)
+        if not readable:  # too big, binary, not UTF-8
             continue
         try:
             po = poread.read(path)

@@ -36,7 +36,7 @@ class Entry:
         return "fuzzy" in self.flags
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per state of a file: hashed by identity
 class PoFile:
     entries: tuple[Entry, ...]  # in file order, without the header and obsolete entries
     headers: dict[str, str]

@@ -19,6 +19,7 @@ import re
 import shutil
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 import jinja2
 import yaml
@@ -57,6 +58,20 @@ def esc_text(value) -> str:
         return (f'<span lang="{value.lang}" dir="{value.dir}" class="kb-untranslated">{s}</span>'
                 f'{note}')
     return s
+
+
+# Up to this many services and answers, the A to Z is one page; above, a page per letter
+# (a page of 3,000 entries is 600 KB: too much for a phone).
+A_TO_Z_ONE_PAGE = 400
+
+
+def letter_slug(letter: str) -> str:
+    """The address of a letter's A to Z page: 'b', '0-9', or the code point ('u0628')."""
+    if letter == "0–9":
+        return "0-9"
+    if "a" <= letter.lower() <= "z" and letter.isascii():
+        return letter.lower()
+    return "u" + "".join(f"{ord(c):04x}" for c in letter)
 
 
 def esc_attr(value) -> str:
@@ -99,7 +114,9 @@ class Project:
         return self.dir / "mkdocs.yml"
 
 
+@lru_cache(maxsize=16)
 def _env(gettext_obj) -> jinja2.Environment:
+    """The page templates with one language's messages (compiled once per process)."""
     loader = jinja2.PackageLoader("generator", "templates")
     env = jinja2.Environment(loader=loader, autoescape=False, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
@@ -121,6 +138,7 @@ class Renderer:
         self.fmt = Formatter(self.language, gettext_obj.gettext, site.config.currency)
         self.env = _env(gettext_obj)
         self.env.globals["review_as_of"] = review_today(site.config.timezone)  # the overdue badge
+        self.gettext_obj = gettext_obj
         self._ = gettext_obj.gettext
         self.ngettext = gettext_obj.ngettext
         self.groups = groups  # translated group name -> slug of the source name
@@ -208,28 +226,59 @@ class Renderer:
     # --- pages ----------------------------------------------------------------------------------
 
     def pages(self) -> list[Page]:
+        return [self.render(path) for path in self.paths()]
+
+    def paths(self) -> list[str]:
+        """Every page of the site, docs-relative."""
         site = self.site
-        pages = [self.home(), self.a_to_z()]
-        by_group: dict[str, list[Service]] = {}
-        for svc in site.services.values():
-            by_group.setdefault(svc.group, []).append(svc)
-        for name, services in sorted(by_group.items(), key=lambda kv: sort_key(kv[0])):
-            pages.append(self.page(
-                f"groups/{self.groups[name]}.md", "pages/group.md.j2",
-                {"title": str(name), "search": {"exclude": True}},
-                name=name, services=sorted(services, key=lambda s: sort_key(s.name))))
-        for svc in site.services.values():
-            pages.append(self.service(svc))
-        for dept in site.departments.values():
-            pages.append(self.department(dept))
-        for art in site.articles.values():
-            pages.append(self.article(art))
+        paths = ["index.md", "a-z.md"]
+        if sum(len(e) for e in self._letters.values()) > A_TO_Z_ONE_PAGE:
+            paths += [f"a-z/{letter_slug(letter)}.md" for letter in self._letters]
+        paths += [f"groups/{self.groups[name]}.md" for name in sorted(self._by_group, key=sort_key)]
+        paths += [f"services/{sid}.md" for sid in site.services]
+        paths += [f"departments/{did}.md" for did in site.departments]
+        paths += [f"answers/{aid}.md" for aid in site.articles]
         if site.audience == "agent":
-            pages.append(self.page("transfers.md", "pages/transfers.md.j2",
-                                   {"title": self._("Transfer directory")},
-                                   departments=self.departments_sorted()))
-            pages.append(whats_new_page(self))
-        return pages
+            paths += ["transfers.md", "whats-new.md"]
+        return paths
+
+    def render(self, path: str) -> Page | None:
+        """The page at `path` (None: this site has no such page)."""
+        site = self.site
+        folder, _, name = path.rpartition("/")
+        ident = name[:-3]
+        if path == "index.md":
+            return self.home()
+        if path == "a-z.md":
+            return self.a_to_z()
+        if folder == "a-z":
+            return self.letter_page(ident)
+        if folder == "groups":
+            group = next((g for g in self._by_group if self.groups[g] == ident), None)
+            if group is None:
+                return None
+            return self.page(path, "pages/group.md.j2", {"title": str(group), "search": {"exclude": True}},
+                             name=group, services=sorted(self._by_group[group], key=lambda s: sort_key(s.name)))
+        if folder == "services":
+            return self.service(site.services[ident]) if ident in site.services else None
+        if folder == "departments":
+            return self.department(site.departments[ident]) if ident in site.departments else None
+        if folder == "answers":
+            return self.article(site.articles[ident]) if ident in site.articles else None
+        if site.audience == "agent" and path == "transfers.md":
+            return self.page("transfers.md", "pages/transfers.md.j2",
+                             {"title": self._("Transfer directory")},
+                             departments=self.departments_sorted())
+        if site.audience == "agent" and path == "whats-new.md":
+            return whats_new_page(self)
+        return None
+
+    @cached_property
+    def _by_group(self) -> dict[str, list[Service]]:
+        by_group: dict[str, list[Service]] = {}
+        for svc in self.site.services.values():
+            by_group.setdefault(svc.group, []).append(svc)
+        return by_group
 
     def departments_sorted(self) -> list[Department]:
         return sorted(self.site.departments.values(), key=lambda d: (d.kind != "city", sort_key(d.name)))
@@ -249,6 +298,34 @@ class Renderer:
                          departments=self.departments_sorted(), emergencies=emergencies)
 
     def a_to_z(self) -> Page:
+        """The A to Z: one page, or for a large catalog the list of letters (each has a page)."""
+        letters = self._letters
+        front = {"title": self._("A to Z"), "search": {"exclude": True}}
+        if sum(len(entries) for entries in letters.values()) <= A_TO_Z_ONE_PAGE:
+            return self.page("a-z.md", "pages/a-z.md.j2", front, letters=letters, index=None)
+        index = [(letter, f"a-z/{letter_slug(letter)}.md", len(entries))
+                 for letter, entries in letters.items()]
+        return self.page("a-z.md", "pages/a-z.md.j2", front, letters=None, index=index)
+
+    def letter_page(self, slug: str) -> Page | None:
+        letter = next((lt for lt in self._letters if letter_slug(lt) == slug), None)
+        if letter is None or sum(len(e) for e in self._letters.values()) <= A_TO_Z_ONE_PAGE:
+            return None
+        index = [(lt, f"a-z/{letter_slug(lt)}.md", len(e)) for lt, e in self._letters.items()]
+        return self.page(f"a-z/{slug}.md", "pages/a-z-letter.md.j2",
+                         {"title": f"{self._('A to Z')}: {letter}", "search": {"exclude": True}},
+                         letter=letter, entries=self._letters[letter], index=index)
+
+    def letter_page_of(self, path: str) -> str | None:
+        """The A to Z page that lists the page at `path` (None: the A to Z is one page)."""
+        if sum(len(e) for e in self._letters.values()) <= A_TO_Z_ONE_PAGE:
+            return None
+        return next((f"a-z/{letter_slug(letter)}.md" for letter, entries in self._letters.items()
+                     if any(target == path for _, target, _ in entries)), None)
+
+    @cached_property
+    def _letters(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Letter -> (title, page, summary) of every service and answer, in the language's order."""
         entries = [(s.name, f"services/{s.id}.md", s.summary) for s in self.site.services.values()]
         entries += [(a.title, f"answers/{a.id}.md", a.summary or "") for a in self.site.articles.values()]
         # "¿Necesito un permiso?" files under N: leading punctuation does not count
@@ -260,8 +337,7 @@ class Renderer:
         for e in entries:
             first = key(e[0])[:1].upper() or "#"
             letters.setdefault(first if first.isalpha() else "0–9", []).append(e)
-        return self.page("a-z.md", "pages/a-z.md.j2",
-                         {"title": self._("A to Z"), "search": {"exclude": True}}, letters=letters)
+        return letters
 
     def service(self, svc: Service) -> Page:
         site = self.site
@@ -299,7 +375,7 @@ def group_slugs(source_site: Site, translated: Site) -> dict[str, str]:
 
 
 def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, root: Path,
-                   nav: list, gettext_obj) -> dict:
+                   nav: list, gettext_obj, template_cache: Path | None = None) -> dict:
     """The derived mkdocs.yml of one language and audience."""
     config = site.config
     language = config.language(lang)
@@ -331,6 +407,7 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
         "nav": nav,
         "extra": {
             "generator": False,
+            **({"kb_template_cache": str(template_cache)} if template_cache else {}),
             **({"alternate": [{"name": lg.name, "link": f"../{lg.code}/", "lang": lg.code,
                                "dir": lg.dir} for lg in config.languages]}
                if len(config.languages) > 1 else {}),
@@ -373,8 +450,9 @@ def nav_for(renderer: Renderer) -> list:
 
 
 def write_project(site: Site, source_site: Site, lang: str, gettext_obj, root: Path,
-                  project_dir: Path, site_dir: Path) -> Project:
-    """Write the mkdocs project of one language and audience into project_dir."""
+                  project_dir: Path, site_dir: Path, template_cache: Path | None = None) -> Project:
+    """Write the mkdocs project of one language and audience into project_dir. The theme's
+    compiled templates are kept in `template_cache` (mkdocs compiles them on every build)."""
     renderer = Renderer(site, lang, gettext_obj, group_slugs(source_site, site))
     project = Project(lang, site.audience, project_dir, site_dir, renderer.pages())
     docs = project_dir / "docs"
@@ -389,6 +467,14 @@ def write_project(site: Site, source_site: Site, lang: str, gettext_obj, root: P
     if (root / "theme").is_dir():  # the city's own overrides win
         shutil.copytree(root / "theme", theme, dirs_exist_ok=True)
     language_partial(theme, site.config.language(lang))
-    cfg = project_config(site, lang, project_dir, site_dir, root, nav_for(renderer), gettext_obj)
-    project.config_file.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), "utf-8")
+    project.config_file.write_text(
+        project_yaml(renderer, project_dir, site_dir, root, template_cache), "utf-8")
     return project
+
+
+def project_yaml(renderer: Renderer, project_dir: Path, site_dir: Path, root: Path,
+                 template_cache: Path | None = None) -> str:
+    """The text of the derived mkdocs.yml."""
+    cfg = project_config(renderer.site, renderer.lang, project_dir, site_dir, root,
+                         nav_for(renderer), renderer.gettext_obj, template_cache)
+    return yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False)

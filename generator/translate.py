@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from . import mdsplit
 from .i18n import NOTICE, Fallback
-from .model import Site, unlink_articles
+from .model import Memo, Site, unlink_articles
 from .po import split_keywords, keywords_message
 
 # Every x-translate schema path, per kind, and where the model keeps it.
@@ -103,45 +103,57 @@ class Translator:
         return self.text(value)
 
 
-def translate(site: Site, lang: str, messages) -> Site:
-    """The site in `lang`. `messages` looks up translations (None: the source language)."""
+def translate(site: Site, lang: str, messages, memo: Memo | None = None) -> Site:
+    """The site in `lang`. `messages` looks up translations (None: the source language).
+    `memo`: see model.Memo (objects of the model that did not change are not translated again)."""
     if messages is None or lang == site.config.source.code:
         return site
     t = Translator(messages, site.config.source.code, site.config.source.dir, site.hidden_articles)
+    condition = (messages, site.hidden_articles)
+
+    def once(obj, fn):
+        return fn(obj) if memo is None else memo.get(obj, condition, lambda: fn(obj))
+
     config = replace(site.config, city=t.text(site.config.city), hours=t.text(site.config.hours))
-    services = {}
-    for sid, s in site.services.items():
-        services[sid] = replace(
-            s, name=t.text(s.name), group=t.text(s.group), summary=t.text(s.summary),
-            keywords=t.keywords(s.keywords), description=t.markdown(s.description),
-            channels=tuple(replace(c, address=t.text(c.address), note=t.text(c.note))
-                           for c in s.channels),
-            questions=tuple(replace(q, prompt=t.text(q.prompt),
-                                    datatype_description=t.text(q.datatype_description),
-                                    values=tuple(replace(v, name=t.text(v.name)) for v in q.values))
-                            for q in s.questions),
-            fees=t.fees(s.fees), eligibility=t.text(s.eligibility))
-    departments = {did: replace(d, name=t.text(d.name), description=t.text(d.description),
-                                jurisdiction=t.texts(d.jurisdiction))
+    services = {sid: once(s, lambda s: _service(t, s)) for sid, s in site.services.items()}
+    departments = {did: once(d, lambda d: replace(d, name=t.text(d.name),
+                                                  description=t.text(d.description),
+                                                  jurisdiction=t.texts(d.jurisdiction)))
                    for did, d in site.departments.items()}
     alerts = {aid: replace(a, title=t.text(a.title), message=t.markdown(a.message))
               for aid, a in site.alerts.items()}
-    articles = {}
-    for aid, a in site.articles.items():
-        if a.audience == "agent":  # internal: never extracted, never translated
-            articles[aid] = a
-            continue
-        flow = a.flow
-        if flow:
-            flow = replace(flow, steps=tuple(
-                replace(s, ask=t.text(s.ask), outcome=t.text(s.outcome),
-                        options=tuple(replace(o, label=t.text(o.label)) for o in s.options))
-                for s in flow.steps))
-        articles[aid] = replace(a, title=t.text(a.title), summary=t.text(a.summary),
-                                keywords=t.keywords(a.keywords), body=t.markdown(a.body), flow=flow)
+    articles = {aid: once(a, lambda a: _article(t, a)) for aid, a in site.articles.items()}
     calendar = replace(
         site.calendar,
         holidays=tuple(replace(h, name=t.text(h.name)) for h in site.calendar.holidays),
         closures=tuple(replace(c, name=t.text(c.name)) for c in site.calendar.closures))
+    if memo is not None:
+        memo.done()
     return replace(site, config=config, services=services, departments=departments,
                    alerts=alerts, articles=articles, calendar=calendar)
+
+
+def _service(t: Translator, s):
+    return replace(
+        s, name=t.text(s.name), group=t.text(s.group), summary=t.text(s.summary),
+        keywords=t.keywords(s.keywords), description=t.markdown(s.description),
+        channels=tuple(replace(c, address=t.text(c.address), note=t.text(c.note))
+                       for c in s.channels),
+        questions=tuple(replace(q, prompt=t.text(q.prompt),
+                                datatype_description=t.text(q.datatype_description),
+                                values=tuple(replace(v, name=t.text(v.name)) for v in q.values))
+                        for q in s.questions),
+        fees=t.fees(s.fees), eligibility=t.text(s.eligibility))
+
+
+def _article(t: Translator, a):
+    if a.audience == "agent":  # internal: never extracted, never translated
+        return a
+    flow = a.flow
+    if flow:
+        flow = replace(flow, steps=tuple(
+            replace(s, ask=t.text(s.ask), outcome=t.text(s.outcome),
+                    options=tuple(replace(o, label=t.text(o.label)) for o in s.options))
+            for s in flow.steps))
+    return replace(a, title=t.text(a.title), summary=t.text(a.summary),
+                   keywords=t.keywords(a.keywords), body=t.markdown(a.body), flow=flow)

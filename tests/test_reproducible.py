@@ -15,10 +15,13 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 
 def assert_identical(a: Path, b: Path) -> None:
-    fa, fb = files_of(a), files_of(b)
-    assert sorted(fa) == sorted(fb)
-    differ = [name for name in fa if fa[name] != fb[name]]
-    assert not differ, f"{len(differ)} files differ, first: {differ[:5]}"
+    """The two sites (public/ and agent/, what is published) are the same files, byte for byte."""
+    for site in ("public", "agent"):
+        fa, fb = files_of(a / site), files_of(b / site)
+        assert fa, site
+        assert sorted(fa) == sorted(fb)
+        differ = [name for name in fa if fa[name] != fb[name]]
+        assert not differ, f"{len(differ)} files differ, first: {differ[:5]}"
 
 
 def test_two_builds_of_a_tree_are_byte_identical(tmp_path, monkeypatch):
