@@ -103,7 +103,8 @@ def kb_build(tree: Path, out: Path, audience: str, jobs: int, work: Path, name: 
 
 
 def baseline(tree: Path, audiences: list[str], work: Path) -> dict:
-    """The same mkdocs projects, made plain: no hooks, no theme overrides, no kb extras."""
+    """The same mkdocs projects, made plain: no hooks, no theme overrides, no kb extras (the
+    interface strings of a language Material has none for stay: without them it cannot build)."""
     projects = work / "baseline"
     subprocess.run([PY, "-c", PROJECTS, str(tree), str(projects), ",".join(audiences)], check=True,
                    env=env())
@@ -111,7 +112,6 @@ def baseline(tree: Path, audiences: list[str], work: Path) -> dict:
     for cfg_file in sorted(projects.glob("*/mkdocs.yml")):
         cfg = yaml.safe_load(cfg_file.read_text("utf-8"))
         cfg.pop("hooks", None)
-        cfg["theme"].pop("custom_dir", None)
         cfg.pop("extra_css", None)
         cfg.pop("extra_javascript", None)
         cfg["extra"] = {k: v for k, v in cfg.get("extra", {}).items() if k == "alternate"}
@@ -120,7 +120,12 @@ def baseline(tree: Path, audiences: list[str], work: Path) -> dict:
             text = page.read_text("utf-8")
             if "\ntemplate:" in text.split("\n---\n", 1)[0]:
                 page.write_text(re.sub(r"\ntemplate: [^\n]*", "", text, count=1), "utf-8")
-        shutil.rmtree(cfg_file.parent / "theme", ignore_errors=True)
+        theme = cfg_file.parent / "theme"
+        for path in sorted(theme.rglob("*"), reverse=True):
+            if path.is_file() and path.parent.name != "languages":
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
         result = run([PY, "-m", "mkdocs", "build", "-q", "-f", str(cfg_file)], env=env())
         if result.returncode:
             raise SystemExit(f"baseline build failed:\n{result.output}")
@@ -179,76 +184,110 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--services", type=int, default=2000)
     ap.add_argument("--audience", choices=["public", "all"], default="public")
-    ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--parts", default="check,cold,cache,baseline",
+                    help="what to measure (a previous run's numbers fill in the rest)")
     args = ap.parse_args(argv)
+    parts = set(args.parts.split(","))
     audiences = ["public", "agent"] if args.audience == "all" else [args.audience]
-    report: dict = {"machine": machine(), "services": args.services, "audience": args.audience}
+    saved = BENCH / "out" / f"build-speed-{args.services}-{args.audience}.json"
+    report: dict = json.loads(saved.read_text()) if saved.is_file() else {}
+    report.update({"machine": machine(), "services": args.services, "audience": args.audience})
     print(report["machine"], flush=True)
     tree = ensure_tree(args.services)
+
+    def save() -> None:
+        saved.write_text(json.dumps(report, indent=2))
+
     with tempfile.TemporaryDirectory(prefix="kb-speed-") as tmp:
         work = Path(tmp)
         scratch = work / "tree"
         shutil.copytree(tree, scratch)
-        report["check_s"] = check_seconds(scratch)
-        print(f"kb check: {report['check_s']:.2f} s", flush=True)
-        for jobs in (1, 2):
-            out = work / f"site-j{jobs}"
-            report[f"cold_j{jobs}"] = kb_build(scratch, out, args.audience, jobs, work, f"cold{jobs}")
-            print(f"kb build --jobs {jobs}: {report[f'cold_j{jobs}']}", flush=True)
-        out = work / "site-j2"
-        report["sizes"] = sizes(out)
-        report["warm_unchanged"] = kb_build(scratch, out, args.audience, 2, work, "warm")
-        print(f"unchanged: {report['warm_unchanged']}", flush=True)
-        changed_one_service(scratch)
-        report["warm_one_service"] = kb_build(scratch, out, args.audience, 2, work, "one")
-        print(f"one service changed: {report['warm_one_service']}", flush=True)
-        if not args.skip_baseline:
+        if "check" in parts:
+            report["check_s"] = check_seconds(scratch)
+            print(f"kb check: {report['check_s']:.2f} s", flush=True)
+            save()
+        if "cold" in parts or "cache" in parts:
+            for jobs in (1, 2) if "cold" in parts else (2,):
+                out = work / f"site-j{jobs}"
+                report[f"cold_j{jobs}"] = kb_build(scratch, out, args.audience, jobs, work, f"cold{jobs}")
+                print(f"kb build --jobs {jobs}: {report[f'cold_j{jobs}']}", flush=True)
+                save()
+            out = work / "site-j2"
+            report["sizes"] = sizes(out)
+            report["pages"] = report["sizes"]["pages"]
+            save()
+        if "cache" in parts:
+            report["warm_unchanged"] = kb_build(scratch, out, args.audience, 2, work, "warm")
+            print(f"unchanged: {report['warm_unchanged']}", flush=True)
+            changed_one_service(scratch)
+            report["warm_one_service"] = kb_build(scratch, out, args.audience, 2, work, "one")
+            print(f"one service changed: {report['warm_one_service']}", flush=True)
+            save()
+        if "baseline" in parts:
             report["baseline"] = baseline(tree, audiences, work)
             print(f"baseline: {report['baseline']}", flush=True)
-    pages = report["sizes"]["pages"]
-    report["pages"] = pages
-    (BENCH / "out" / f"build-speed-{args.services}.json").write_text(json.dumps(report, indent=2))
+            save()
     print(markdown(report))
     return 0
 
 
 def markdown(r: dict) -> str:
-    pages = r["pages"]
-    rows = ["| run | wall | ms per page | peak memory (PSS / RSS summed) | vs baseline |",
-            "|---|---|---|---|---|"]
+    """The report as Markdown (what has not been measured is left out)."""
+    pages = r.get("pages") or r.get("cold_j1", {}).get("stages", {}).get("pages", 0)
     base = r.get("baseline")
+    rows = ["| run | wall | ms per page | peak memory (PSS / RSS summed) | sites vs baseline |",
+            "|---|---|---|---|---|"]
 
     def row(name, m, sites=None):
         ratio = f"{(sites or m['seconds']) / base['seconds']:.2f}x" if base else "-"
         rows.append(f"| {name} | {m['seconds']:.1f} s | {1000 * m['seconds'] / pages:.1f} | "
                     f"{m['pss_mb']:.0f} / {m['rss_mb']:.0f} MB | {ratio} |")
 
+    lines = [f"Machine: {r['machine']}.", f"Catalog: {r['services']} services, audience "
+             f"{r['audience']}: {pages} pages.", ""]
     for jobs in (1, 2):
-        m = r[f"cold_j{jobs}"]
-        sites = m["seconds"] - m["stages"].get("export", 0)
-        row(f"kb build --jobs {jobs} (sites: without the exports)", m, sites)
+        if f"cold_j{jobs}" in r:
+            m = r[f"cold_j{jobs}"]
+            row(f"kb build --jobs {jobs}", m, m["seconds"] - exports_wall(m))
     if base:
         row("baseline: plain mkdocs + Material, serial", base)
-    lines = [f"Machine: {r['machine']}.", f"Catalog: {r['services']} services, audience "
-             f"{r['audience']}: {pages} pages.", "", *rows, ""]
+    lines += rows + [""]
     for jobs in (1, 2):
-        st = r[f"cold_j{jobs}"]["stages"]
-        sites = r[f"cold_j{jobs}"]["seconds"] - st.get("export", 0)
-        lines.append(f"- --jobs {jobs} stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in st.items())
-                     + f"; exports {100 * st.get('export', 0) / sites:.0f}% of the sites' time")
-    cold = r["cold_j2"]["seconds"]
-    for name in ("warm_unchanged", "warm_one_service"):
-        m = r[name]
-        lines.append(f"- {name.replace('_', ' ')} (--jobs 2): {m['seconds']:.1f} s = "
-                     f"{m['seconds'] / cold:.2f}x the cold build; stages "
-                     + ", ".join(f"{k} {v:.1f}" for k, v in m["stages"].items()))
-    s = r["sizes"]
-    lines.append(f"- `kb check`: {r['check_s']:.2f} s")
-    lines.append(f"- page HTML: median {s['median_kb']:.1f} KB, 95th percentile {s['p95_kb']:.1f} KB, "
-                 f"largest {s['max_kb']:.1f} KB, {s['over_60kb']} pages over 60 KB")
-    lines.append("- Material search index (gzip): " + ", ".join(
-        f"{k} {v / 1024:.0f} KB" for k, v in s["search_index_gzip"].items()))
+        if f"cold_j{jobs}" not in r:
+            continue
+        m = r[f"cold_j{jobs}"]
+        st = m["stages"]
+        work = {k: v for k, v in st.items() if not k.startswith("pages")}
+        lines.append(f"- --jobs {jobs}, seconds of work per stage (summed over processes): "
+                     + ", ".join(f"{k} {v:.1f}" for k, v in work.items())
+                     + f"; the exports: {exports_wall(m):.1f} s of the wall time, "
+                       f"{100 * st.get('export', 0) / (st.get('render', 0) + st.get('mkdocs', 0)):.0f}% "
+                       f"of the sites' work")
+    if "cold_j2" in r:
+        cold = r["cold_j2"]["seconds"]
+        for name in ("warm_unchanged", "warm_one_service"):
+            if name in r:
+                m = r[name]
+                lines.append(f"- {name.replace('_', ' ')} (--jobs 2): {m['seconds']:.1f} s = "
+                             f"{m['seconds'] / cold:.2f}x the cold build; "
+                             f"{int(m['stages'].get('pages rendered', 0))} pages rendered")
+    if "check_s" in r:
+        lines.append(f"- `kb check`: {r['check_s']:.2f} s")
+    if "sizes" in r:
+        s = r["sizes"]
+        lines.append(f"- page HTML: median {s['median_kb']:.1f} KB, 95th percentile {s['p95_kb']:.1f} KB, "
+                     f"largest {s['max_kb']:.1f} KB, {s['over_60kb']} pages over 60 KB")
+        lines.append("- Material search index (gzip): " + ", ".join(
+            f"{k} {v / 1024:.0f} KB" for k, v in s["search_index_gzip"].items()))
     return "\n".join(lines)
+
+
+def exports_wall(m: dict) -> float:
+    """The exports' share of the wall time: their work, spread like the rest over the processes."""
+    st = m["stages"]
+    work = st.get("render", 0) + st.get("mkdocs", 0) + st.get("export", 0)
+    per_process = m["seconds"] - st.get("check", 0) - st.get("model", 0) - st.get("write", 0)
+    return per_process * st.get("export", 0) / work if work else 0.0
 
 
 if __name__ == "__main__":

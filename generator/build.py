@@ -6,26 +6,19 @@ until every language of an audience has built, and then the audience folder is s
 
 from __future__ import annotations
 
-import logging
 import os
-import shutil
 import sys
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import Any, Iterator
 
 import click
 
-from . import api, cache, changes, export, parallel, write
+from . import api, cache, changes, export, language, parallel, write
 from .errors import ContentError, KbError, Problem, Problems
-from .i18n import interface_translations
+from .language import timed
 from .load import Tree, load_tree
-from .model import Config, Site, build_site, make_config
-from .render import Project, write_project
-from .searchindex import tune_material_index
-from .translate import translate
+from .model import Config, build_site, make_config
 from .validate import validate
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -47,11 +40,16 @@ def check(root: Path, strict: bool = False, fmt: str = "text", cache: dict | Non
     if not root.is_dir():
         raise KbError(f"{root}: no such folder; give the content folder with --root")
     problems = Problems()
+    # A large city's translation files take as long to read as all its content: beside it.
+    po_bytes = sum(p.stat().st_size for p in (root / "translations").glob("*.po")) \
+        if (root / "translations").is_dir() else 0
+    translations = parallel.Beside(_translation_problems, root, fork=cache is None and po_bytes > 2_000_000)
     tree = load_tree(root, problems, cache)
     validate(tree, problems)
+    unreadable, content = translations.result()
+    problems.items.extend(unreadable)
     if not problems.errors():
-        from .po import check as check_translations
-        check_translations(root, tree, problems)
+        problems.items.extend(content)
     errors = problems.errors(strict)
     if errors:
         raise ContentError(errors, fmt)
@@ -59,45 +57,24 @@ def check(root: Path, strict: bool = False, fmt: str = "text", cache: dict | Non
     return Checked(tree, config, problems.warnings())
 
 
+def _translation_problems(root: Path) -> tuple[list[Problem], list[Problem]]:
+    """The problems of the PO files: those that make them unreadable (syntax, placeholders
+    Babel's checks refuse), and those of what they say (a link or placeholder a translation
+    drops, fuzzy entries), which are only worth reporting once everything else is right."""
+    from .load import load_config
+    from .po import check as check_translations
+    from .pocheck import check_po_files
+
+    unreadable, content = Problems(), Problems()
+    check_po_files(root, unreadable)
+    if not unreadable.errors():
+        config = load_config(root, Problems())
+        check_translations(root, Tree(root, config, []), content)
+    return unreadable.items, content.items
+
+
 def progress_enabled() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
-
-
-@contextmanager
-def _timed(timings: dict[str, float] | None, stage: str) -> Iterator[None]:
-    """Add the seconds spent in the block to timings[stage] (benchmarks pass a dict)."""
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        if timings is not None:
-            timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
-
-
-@dataclass
-class _Context:
-    """What every language's build needs (a forked child has it without being sent it)."""
-
-    config: Config
-    sources: dict[str, Site]  # audience -> the model in the source language
-    langs: list[str]
-    out: Path  # the output folder: its live site is the cache
-    stages: dict[str, Path]  # audience -> staging folder
-    work: Path  # where the generated mkdocs projects go
-    stamp: str  # generated_at of the JSON
-    events: Any  # the content's history, for the change lists
-    inputs: str  # cache.inputs_digest
-    use_cache: bool
-
-
-@dataclass
-class _Built:
-    audience: str
-    lang: str
-    manifest: cache.Manifest
-    rendered: int  # pages mkdocs rendered
-    warnings: list[str]
-    timings: dict[str, float]
 
 
 def build(root: Path, out: Path, langs: list[str] | None = None, audience: str = "all",
@@ -105,13 +82,13 @@ def build(root: Path, out: Path, langs: list[str] | None = None, audience: str =
           timings: dict[str, float] | None = None, use_cache: bool = True) -> list[Path]:
     """Build the sites. Returns the audience folders written.
 
-    Each language of each audience is built in a process of its own (at most `jobs` at once),
-    reusing what has not changed since the last build into `out` (see cache.py; `use_cache`
-    False builds everything). `timings`, when given, receives the seconds of work per stage,
-    summed over the processes, the number of pages ("pages") and how many mkdocs rendered
-    ("pages rendered").
+    Each language of each audience is built in steps run in processes of their own, at most
+    `jobs` at once (language.py), reusing what has not changed since the last build into `out`
+    (cache.py; `use_cache` False builds everything). `timings`, when given, receives the
+    seconds of work per stage, summed over the processes, the number of pages ("pages") and
+    how many mkdocs rendered ("pages rendered").
     """
-    with _timed(timings, "check"):
+    with timed(timings, "check"):
         checked = check(root, strict)
     config = checked.config
     known = [lang.code for lang in config.languages]
@@ -123,40 +100,36 @@ def build(root: Path, out: Path, langs: list[str] | None = None, audience: str =
     audiences = ["public", "agent"] if audience == "all" else [audience]
     out = Path(out).resolve()
     with write.lock(out):
-        # The generated mkdocs projects stay at one place between builds, so that the compiled
-        # theme templates kept beside them (cache.FOLDER/templates) are found again.
-        work = out / cache.FOLDER / "projects"
-        with _timed(timings, "model"):
+        with timed(timings, "model"):
             sources = {aud: build_site(checked.tree, config, aud) for aud in audiences}
             events = changes.history(config.root)
             stamp = api.generated_at(config.root)
             inputs = cache.inputs_digest(config.root, stamp, repr(events))
-        ctx = _Context(config, sources, langs, out, {aud: write.staging(out) for aud in audiences},
-                       Path(work), stamp, events, inputs, use_cache)
-        tasks = [(ctx, aud, lang) for aud in audiences for lang in langs]
-        built: dict[tuple[str, str], _Built] = {}
-        jobs = max(1, jobs or min(len(tasks), os.cpu_count() or 1))
-        with _progress(len(tasks), quiet) as bar:
-            for _, result in parallel.run(_build_language, tasks, jobs):
-                built[(result.audience, result.lang)] = result
-                bar.update(1)
+        count = len(audiences) * len(langs)
+        jobs = max(1, jobs or min(count, os.cpu_count() or 1))
+        # The generated mkdocs projects stay at one place between builds, so that the compiled
+        # theme templates kept beside them (cache.FOLDER/templates) are found again.
+        ctx = language.Context(config, sources, langs, out,
+                               {aud: write.staging(out) for aud in audiences},
+                               out / cache.FOLDER / "projects", stamp, events, inputs, use_cache,
+                               shares=jobs if count % jobs else 1)
+        built = _run(ctx, audiences, langs, jobs, quiet)
         problems = [f"{b.audience}/{b.lang}: {w}" for b in built.values() for w in b.warnings]
         if problems:
             raise KbError("mkdocs reported problems in the generated site (a bug in kb; please "
                           "report it):\n  " + "\n  ".join(problems))
-        for b in built.values():
-            for stage, seconds in b.timings.items():
-                if timings is not None:
-                    timings[stage] = timings.get(stage, 0.0) + seconds
         if timings is not None:
+            for b in built.values():
+                for stage, seconds in b.timings.items():
+                    timings[stage] = timings.get(stage, 0.0) + seconds
             timings["pages rendered"] = sum(b.rendered for b in built.values())
             timings["pages"] = sum(len(b.manifest.pages) for b in built.values())
-        with _timed(timings, "export"):
+        with timed(timings, "export"):
             for aud in audiences:
                 parts = {lang: built[(aud, lang)].manifest.changes for lang in langs}
                 export.audience(sources[aud], ctx.stages[aud], langs, parts, events)
         written = []
-        with _timed(timings, "write"):
+        with timed(timings, "write"):
             for aud in audiences:  # only now, with everything built, touch the output
                 cache.forget(out, aud)
                 write.swap_in(ctx.stages[aud], out / aud)
@@ -166,123 +139,48 @@ def build(root: Path, out: Path, langs: list[str] | None = None, audience: str =
     return written
 
 
-def _build_language(task: tuple[_Context, str, str]) -> _Built:
-    """Translate, render, build with mkdocs and export one language of one audience."""
-    ctx, aud, lang = task
-    config, stage, live = ctx.config, ctx.stages[task[1]], ctx.out / aud / lang
-    timings: dict[str, float] = {}
-    digest = cache.task_digest(ctx.inputs, aud, lang, ctx.langs,
-                               config.root / "translations" / f"{lang}.po")
-    old = cache.read(ctx.out, aud, lang) if ctx.use_cache else None
-    if old is not None and old.digest == digest:  # nothing it is made from has changed
-        with _timed(timings, "reuse"):
-            cache.link_tree(live, stage / lang)
-            for rel in old.files:
-                cache.link(ctx.out / aud / rel, stage / rel)
-        return _Built(aud, lang, old, 0, [], timings)
-    with _timed(timings, "render"):
-        messages = interface_translations(config.root, lang, config.source.code)
-        site = translate(ctx.sources[aud], lang, messages)
-        project_dir = ctx.work / f"{aud}-{lang}"
-        shutil.rmtree(project_dir, ignore_errors=True)
-        project = write_project(site, ctx.sources[aud], lang, messages, config.root,
-                                project_dir, stage / lang,
-                                ctx.out / cache.FOLDER / "templates")
-        key = cache.project_key(project.dir, project.site_dir)
-        pages = {p.path: cache.page_hash(p.text) for p in project.pages}
-        unchanged = set()
-        if old is not None and old.key == key:
-            unchanged = _link_unchanged(project, pages, old, live)
-    with _timed(timings, "mkdocs"):
-        warnings = _mkdocs_build(str(project.config_file), dirty=bool(unchanged))
-    with _timed(timings, "export"):
-        order = {page_url(p): i for i, p in enumerate(sorted(pages, key=_walk_key))}
-        index = stage / lang / "search" / "search_index.json"
-        if index.is_file():
-            previous = live / "search" / "search_index.json"
-            tune_material_index(index, site, previous=previous if unchanged else None,
-                                unchanged=frozenset(unchanged), order=order)
-        files, part = export.language(site, lang, ctx.langs, stage, ctx.stamp, ctx.events)
-    manifest = cache.Manifest(digest, key, pages,
-                              sorted(f.relative_to(stage).as_posix() for f in files), part)
-    return _Built(aud, lang, manifest, len(pages) - len(unchanged), warnings, timings)
+def _run(ctx: language.Context, audiences: list[str], langs: list[str], jobs: int,
+         quiet: bool) -> dict[tuple[str, str], language.Built]:
+    """Every language's steps, each as soon as the one before it has finished."""
+    built: dict[tuple[str, str], language.Built] = {}
+    waiting: dict[tuple[str, str], tuple[language.Plan, list]] = {}  # plan, warnings and timings
+
+    def then(task, result):
+        step = task[0]
+        if step == "prepare":
+            plan = result
+            if plan.reused is not None:
+                return [("finish", plan)]
+            waiting[(plan.audience, plan.lang)] = (plan, [])
+            return [("share", plan, i) for i in range(len(plan.shares))]
+        if step == "share":
+            plan = task[1]
+            done = waiting[(plan.audience, plan.lang)][1]
+            done.append(result)
+            return [("finish", plan)] if len(done) == len(plan.shares) else []
+        return []
+
+    tasks = [("prepare", aud, lang) for aud in audiences for lang in langs]
+    with _progress(len(tasks), quiet) as bar:
+        for task, result in parallel.run(partial(_step, ctx), tasks, jobs, then):
+            if task[0] == "finish":
+                plan = task[1]
+                if (plan.audience, plan.lang) in waiting:
+                    for warnings, seconds in waiting.pop((plan.audience, plan.lang))[1]:
+                        result.warnings += warnings
+                        for stage, value in seconds.items():
+                            result.timings[stage] = result.timings.get(stage, 0.0) + value
+                built[(plan.audience, plan.lang)] = result
+                bar.update(1)
+    return built
 
 
-def page_url(path: str) -> str:
-    """The URL (relative to the language's root) mkdocs gives a docs page: 'services/x.md' ->
-    'services/x/', 'index.md' -> ''."""
-    stem = path[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-5]
-    return stem + "/"
-
-
-def _walk_key(path: str) -> tuple:
-    """mkdocs' order of docs pages: a folder's files (index first) before its subfolders."""
-    *folders, name = path.split("/")
-    return tuple((1, f) for f in folders) + ((0, name != "index.md", name),)
-
-
-def _link_unchanged(project: Project, pages: dict[str, str], old: cache.Manifest,
-                    live: Path) -> set[str]:
-    """Link the live HTML of every page whose Markdown is unchanged into the new site, and
-    date its source back, so that mkdocs' dirty build renders only the others. Returns the
-    URLs of the pages linked."""
-    linked = set()
-    for path, digest in pages.items():
-        url = page_url(path)
-        html_file = live / url / "index.html"
-        if old.pages.get(path) != digest or not html_file.is_file():
-            continue
-        cache.link(html_file, project.site_dir / url / "index.html")
-        os.utime(project.dir / "docs" / path, (0, 0))
-        linked.add(url)
-    return linked
-
-
-def _mkdocs_build(config_file: str, dirty: bool = False) -> list[str]:
-    """Build one generated mkdocs project; returns mkdocs' warnings. `dirty`: render only the
-    pages whose source is newer than their HTML (the others are already in the site folder)."""
-    from mkdocs.commands.build import build as mk_build
-    from mkdocs.config import load_config
-    from mkdocs.config.defaults import MkDocsConfig
-
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    caught: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            message = record.getMessage()
-            if record.levelno >= logging.WARNING and not message.startswith(_DIRTY_WARNING):
-                caught.append(message)
-
-    log = logging.getLogger("mkdocs")
-    handler = Collect()
-    log.addHandler(handler)
-    log.setLevel(logging.WARNING)
-    log.propagate = False
-    try:
-        # mkdocs keeps plugins that have startup hooks for the next build in the same process
-        # (for its own serve); Material's search then merges the last build's entries into this
-        # one's. Every kb build is a build of its own.
-        MkDocsConfig.plugins.plugin_cache.clear()
-        cfg = load_config(config_file)
-        cfg.plugins.on_startup(command="build", dirty=dirty)
-        try:
-            mk_build(cfg, dirty=dirty)
-        except RecursionError:  # Markdown nested thousands deep (quotes, lists, emphasis)
-            pages = [m for m in caught if m.startswith("Error reading page")]
-            return ["content nested too deeply to render (thousands of nested lists, quotes or "
-                    "emphasis marks); " + ("; ".join(pages) or "simplify the Markdown")]
-        finally:
-            cfg.plugins.on_shutdown()
-    finally:
-        log.removeHandler(handler)
-    return caught
-
-
-# What mkdocs says of every dirty build; kb's dirty builds link every page they do not render.
-_DIRTY_WARNING = "A 'dirty' build is being performed"
+def _step(ctx: language.Context, task: tuple):
+    if task[0] == "prepare":
+        return language.prepare(ctx, task[1], task[2])
+    if task[0] == "share":
+        return language.render_share(ctx, task[1], task[2])
+    return language.finish(ctx, task[1])
 
 
 class _NoBar:

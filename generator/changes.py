@@ -411,7 +411,7 @@ def whats_new_page(renderer):
         day = datetime.fromisoformat(e.date.replace("Z", "+00:00")).astimezone(zone).date()
         days.setdefault(day, []).append(e)
     return renderer.page("whats-new.md", "pages/whats-new.md.j2",
-                         {"title": renderer._("What's new"), "search": {"exclude": True}},
+                         {"title": renderer._("What's new")},
                          source=source, days=list(days.items()))
 
 

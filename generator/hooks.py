@@ -42,10 +42,12 @@ ATTRS = {
 SCHEMES = {"http", "https", "mailto", "tel", "sms"}
 
 
+_CLEANER = nh3.Cleaner(tags=TAGS, attributes={tag: GLOBAL_ATTRS | ATTRS.get(tag, set()) for tag in TAGS},
+                       url_schemes=SCHEMES, link_rel=None, strip_comments=True)
+
+
 def sanitize(html: str) -> str:
-    attrs = {tag: GLOBAL_ATTRS | ATTRS.get(tag, set()) for tag in TAGS}
-    return nh3.clean(html, tags=TAGS, attributes=attrs, url_schemes=SCHEMES, link_rel=None,
-                     strip_comments=True)
+    return _CLEANER.clean(html)
 
 
 def on_page_content(html: str, page, config, files) -> str:  # noqa: ARG001 - mkdocs' hook signature

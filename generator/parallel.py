@@ -51,39 +51,75 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def run(fn: Callable[[Any], Any], tasks: Sequence[Any], jobs: int) -> Iterator[tuple[int, Any]]:
-    """Yield (index, fn(task)) as tasks finish, with at most `jobs` running at once."""
+def run(fn: Callable[[Any], Any], tasks: Sequence[Any], jobs: int,
+        then: Callable[[Any, Any], Sequence[Any]] | None = None) -> Iterator[tuple[Any, Any]]:
+    """Yield (task, fn(task)) as tasks finish, with at most `jobs` running at once. `then(task,
+    result)`, when given, returns the tasks that can start now that this one has finished."""
+    pending = list(tasks)
     if not can_fork():
-        for i, task in enumerate(tasks):
-            yield i, fn(task)
+        while pending:
+            task = pending.pop(0)
+            result = fn(task)
+            if then:
+                pending += then(task, result)
+            yield task, result
         return
     ctx = multiprocessing.get_context("fork")
-    pending = list(enumerate(tasks))
-    running: dict[Any, tuple[int, Any]] = {}  # connection -> (index, process)
+    running: dict[Any, tuple[Any, Any]] = {}  # connection -> (task, process)
     try:
         while pending or running:
             while pending and len(running) < max(1, jobs):
-                i, task = pending.pop(0)
+                task = pending.pop(0)
                 reader, writer = ctx.Pipe(duplex=False)
                 proc = ctx.Process(target=_child, args=(fn, task, writer), daemon=True)
                 proc.start()
                 writer.close()
-                running[reader] = (i, proc)
+                running[reader] = (task, proc)
             for conn in wait(list(running)):
-                i, proc = running.pop(conn)
+                task, proc = running.pop(conn)
                 try:
                     status, value = conn.recv()
                 except EOFError:
                     proc.join()
-                    raise TaskFailed(f"task {i} ended without a result (exit code {proc.exitcode})")
+                    raise TaskFailed(f"a task ended without a result (exit code {proc.exitcode})")
                 finally:
                     conn.close()
                 proc.join()
                 if status == "error":
                     raise TaskFailed(value)
-                yield i, value
+                if then:
+                    pending += then(task, value)
+                yield task, value
     finally:
         for conn, (_, proc) in running.items():
             proc.kill()
             proc.join()
             conn.close()
+
+
+class Beside:
+    """fn(arg) computed in a forked child while this process goes on; `result()` waits for it.
+    Where processes cannot be forked, or `fork` is False, it is computed by `result()` here."""
+
+    def __init__(self, fn: Callable[[Any], Any], arg: Any, fork: bool = True):
+        self.fn, self.arg, self.conn, self.proc = fn, arg, None, None
+        if fork and can_fork():
+            ctx = multiprocessing.get_context("fork")
+            self.conn, writer = ctx.Pipe(duplex=False)
+            self.proc = ctx.Process(target=_child, args=(fn, arg, writer), daemon=True)
+            self.proc.start()
+            writer.close()
+
+    def result(self) -> Any:
+        if self.proc is None:
+            return self.fn(self.arg)
+        try:
+            status, value = self.conn.recv()
+        except EOFError:
+            raise TaskFailed(f"ended without a result (exit code {self.proc.exitcode})") from None
+        finally:
+            self.conn.close()
+            self.proc.join()
+        if status == "error":
+            raise TaskFailed(value)
+        return value

@@ -220,6 +220,8 @@ class Renderer:
     def page(self, path: str, template: str, front: dict, **values) -> Page:
         self.page_path = path
         body = self.env.get_template(template).render(**self.context(), **values)
+        # Material indexes no page: kb writes its search index from the model (searchindex.py)
+        front = {**front}
         head = yaml.dump(front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
         return Page(path, f"---\n{head}---\n\n{body}")
 
@@ -257,7 +259,7 @@ class Renderer:
             group = next((g for g in self._by_group if self.groups[g] == ident), None)
             if group is None:
                 return None
-            return self.page(path, "pages/group.md.j2", {"title": str(group), "search": {"exclude": True}},
+            return self.page(path, "pages/group.md.j2", {"title": str(group)},
                              name=group, services=sorted(self._by_group[group], key=lambda s: sort_key(s.name)))
         if folder == "services":
             return self.service(site.services[ident]) if ident in site.services else None
@@ -293,14 +295,14 @@ class Renderer:
         return self.page("index.md", "pages/home.md.j2",
                          {"title": str(site.config.city),
                           "template": "kb-console.html" if site.audience == "agent" else "kb-home.html",
-                          "search": {"exclude": True}, "hide": ["navigation", "toc"]},
+                          "hide": ["navigation", "toc"]},
                          groups=sorted(groups.items(), key=lambda kv: sort_key(kv[0])),
                          departments=self.departments_sorted(), emergencies=emergencies)
 
     def a_to_z(self) -> Page:
         """The A to Z: one page, or for a large catalog the list of letters (each has a page)."""
         letters = self._letters
-        front = {"title": self._("A to Z"), "search": {"exclude": True}}
+        front = {"title": self._("A to Z")}
         if sum(len(entries) for entries in letters.values()) <= A_TO_Z_ONE_PAGE:
             return self.page("a-z.md", "pages/a-z.md.j2", front, letters=letters, index=None)
         index = [(letter, f"a-z/{letter_slug(letter)}.md", len(entries))
@@ -313,7 +315,7 @@ class Renderer:
             return None
         index = [(lt, f"a-z/{letter_slug(lt)}.md", len(e)) for lt, e in self._letters.items()]
         return self.page(f"a-z/{slug}.md", "pages/a-z-letter.md.j2",
-                         {"title": f"{self._('A to Z')}: {letter}", "search": {"exclude": True}},
+                         {"title": f"{self._('A to Z')}: {letter}"},
                          letter=letter, entries=self._letters[letter], index=index)
 
     def letter_page_of(self, path: str) -> str | None:

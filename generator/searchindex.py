@@ -309,58 +309,97 @@ def _load(serialized: dict) -> Index:
 
 # --- Material's index -----------------------------------------------------------------------------
 
-def tune_material_index(path: Path, site: Site, fields: dict | None = None,
-                        previous: Path | None = None, unchanged: frozenset[str] = frozenset(),
-                        order: dict[str, int] | None = None) -> None:
-    """Rewrite one language's search/search_index.json written by Material's search plugin.
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 
-    After an incremental build, mkdocs has indexed only the pages it rendered again: the
-    entries of the `unchanged` pages (URLs) come from `previous`, the tuned index of the last
-    build, and the whole is put in the site's page order (`order`: page URL -> place).
+
+def material_docs(site: Site, lang: str) -> list[dict]:
+    """The documents of Material's search index of one language, made from the model.
+
+    Material would read them out of every rendered page (a fifth of mkdocs' work on a large
+    site); kb knows what each page says. Services and departments are one document each (their
+    headings are the template's, the same on every page, not worth a title's weight); an answer
+    is one document per section, so that a result can lead to the right part of a long answer.
+    The service's keywords and its summary are fields of their own (see MATERIAL_FIELDS).
     """
-    data = json.loads(path.read_text("utf-8"))
-    keywords: dict[str, str] = {}
-    summaries: dict[str, str] = {}
-    kinds: dict[str, str] = {}
-    for svc in site.services.values():
-        keywords[f"services/{svc.id}/"] = " ; ".join(str(k) for k in svc.keywords)
-        summaries[f"services/{svc.id}/"] = str(svc.summary)
-        kinds[f"services/{svc.id}/"] = "service"
-    for art in site.articles.values():
-        keywords[f"answers/{art.id}/"] = " ; ".join(str(k) for k in art.keywords)
-        summaries[f"answers/{art.id}/"] = str(art.summary or "")
-        kinds[f"answers/{art.id}/"] = "article"
-    for dept in site.departments.values():
-        keywords[f"departments/{dept.id}/"] = " ; ".join(str(j) for j in dept.jurisdiction)
-        summaries[f"departments/{dept.id}/"] = str(dept.description or "")
-        kinds[f"departments/{dept.id}/"] = "department"
-    pages: dict[str, dict] = {}
     docs = []
-    for doc in data["docs"]:
-        page, _, anchor = doc["location"].partition("#")
-        kind = kinds.get(page)
-        if not anchor:
-            pages[page] = doc
-            if kind:
-                if keywords.get(page):
-                    doc["keywords"] = keywords[page]
-                if summaries.get(page):
-                    doc["summary"] = summaries[page]
-                if kind in MATERIAL_KIND_BOOST:
-                    doc["boost"] = MATERIAL_KIND_BOOST[kind]
-            docs.append(doc)
-        elif kind in ("service", "department") and page in pages:
-            # A generated page's headings are the template's, the same on every page: merge
-            # the section's words into the page instead of giving them a title's boost.
-            parent = pages[page]
-            parent["text"] = " ".join(t for t in (parent.get("text", ""), doc.get("text", "")) if t)
-        else:
-            docs.append(doc)
-    if previous is not None and order is not None:
-        docs += [d for d in json.loads(previous.read_text("utf-8"))["docs"]
-                 if d["location"].partition("#")[0] in unchanged]
-        docs.sort(key=lambda d: order.get(d["location"].partition("#")[0], -1))  # stable
-    data["docs"] = docs
+    articles = {f"article:{a.id}": a for a in site.articles.values()}
+    for doc in documents(site, lang):
+        location = doc["url"][len(lang) + 1:]
+        # Material shows a result's title and text as HTML: both are escaped text here
+        entry = {"location": location, "title": _html(doc["title"]), "text": _paragraph(doc["body"])}
+        if doc["keywords"]:
+            entry["keywords"] = doc["keywords"]
+        if doc["summary"]:
+            entry["summary"] = doc["summary"]
+        if doc["kind"] in MATERIAL_KIND_BOOST:
+            entry["boost"] = MATERIAL_KIND_BOOST[doc["kind"]]
+        if doc["kind"] != "article":
+            docs.append(entry)
+            continue
+        art = articles[doc["ref"]]
+        sections = _sections(str(art.body or ""), str(art.title))
+        intro, rest = sections[0][2], sections[1:]
+        flow = doc["body"][len(plain(art.body)):].strip()  # the decision flow's words
+        entry["text"] = _paragraph(" ".join(t for t in (intro, flow) if t))
+        docs.append(entry)
+        for anchor, title, text in rest:
+            docs.append({"location": f"{location}#{anchor}", "title": _html(title),
+                         "text": _paragraph(text)})
+    docs.sort(key=lambda d: _page_order(d["location"].partition("#")[0]))  # stable: sections stay
+    return docs
+
+
+def _html(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _paragraph(text: str) -> str:
+    return f"<p>{_html(text)}</p>" if text else ""
+
+
+def _page_order(url: str) -> tuple:
+    """mkdocs' order of pages (folders as sorted, a folder's index first)."""
+    return tuple(url.rstrip("/").split("/"))
+
+
+def _sections(body: str, title: str) -> list[tuple[str, str, str]]:
+    """(anchor, heading, words) of the part before the first heading ('' anchor) and of each
+    section of a Markdown body, the anchors as mkdocs' toc extension makes them on the page
+    (the page's own title is its first heading)."""
+    from markdown.extensions.toc import slugify, unique
+
+    used: set[str] = {slugify(_heading_text(title), "-")}
+    out, start, anchor, heading = [], 0, "", ""
+    for m in _HEADING.finditer(body):
+        out.append((anchor, heading, plain(body[start:m.start()])))
+        text = _heading_text(m.group(2))
+        anchor, heading, start = unique(slugify(text, "-"), used), plain(_drop_notes(m.group(2))), m.end()
+    out.append((anchor, heading, plain(body[start:])))
+    return out
+
+
+_NOTE = re.compile(r"<(\w+)[^>]*\bdata-search-exclude\b[^>]*>.*?</\1>", re.S)
+
+
+def _drop_notes(text: str) -> str:
+    return _NOTE.sub("", text)
+
+
+def _heading_text(markdown: str) -> str:
+    """A heading's text as the toc extension sees it on the page (markup gone, words kept, the
+    'not yet translated' note included: it is on the page)."""
+    text = re.sub(r"\{[:#.][^}]*\}\s*$", "", markdown)
+    text = _LINK.sub(r"\1", text)
+    text = _TAG.sub("", text)
+    text = _MARKS.sub("", text)
+    return html.unescape(re.sub(r"\s+", " ", text)).strip()
+
+
+def write_material_index(path: Path, site: Site, lang: str, fields: dict | None = None) -> None:
+    """Put kb's documents into the search/search_index.json Material wrote (with its settings
+    and no documents: every page tells it not to index it)."""
+    data = json.loads(path.read_text("utf-8"))
+    data["docs"] = material_docs(site, lang)
     data["config"]["fields"] = {name: {"boost": boost}
                                 for name, boost in (fields or MATERIAL_FIELDS).items()}
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")

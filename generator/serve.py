@@ -11,14 +11,13 @@ a department or an answer renders again (as Markdown) the pages of the changed f
 that links to one of them (a department lists its services, an answer the services it is about,
 a service its related services), every page the changed pages link to now (the new department
 of a service that moved), the service's group, the home page and the A to Z; mkdocs then builds
-only the pages whose Markdown changed (its dirty build), and the search index keeps the entries
-of the others. An edit to the settings, the translations, the theme or the calendar, or one
-that changes the navigation, builds the whole preview again.
+only the pages whose Markdown changed (in a small project of their own), and the search index is
+made again from the model. An edit to the settings, the translations, the theme or the calendar,
+or one that changes the navigation, builds the whole preview again.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import posixpath
 import re
@@ -31,12 +30,13 @@ import click
 import yaml
 
 from . import console
-from .build import _mkdocs_build, _walk_key, check, page_url
+from .build import check
+from .language import mkdocs_build, page_url
 from .errors import ContentError, KbError
 from .i18n import interface_translations
 from .model import Memo, build_site
 from .render import Renderer, group_slugs, project_yaml, write_project
-from .searchindex import tune_material_index
+from .searchindex import write_material_index
 from .translate import translate
 
 WATCHED = ("mkdocs.yml", "catalog", "articles", "translations", "theme")
@@ -99,6 +99,9 @@ class Preview:
             rendered = self._full(site, source, lang, messages)
         else:
             rendered = self._partial(renderer, targets)
+        index = self.site_dir / "search" / "search_index.json"
+        if index.is_file():
+            write_material_index(index, site, lang)
         console.write_language(site, lang, self.site_dir, [lang])  # alerts.json, console.json
         self.files, self.built = files, True
         return rendered
@@ -112,7 +115,7 @@ class Preview:
         self.linked_from = {}
         for page in project.pages:
             self._set(page.path, page.text)
-        self._mkdocs(dirty=False, unchanged=set())
+        self._mkdocs()
         shutil.rmtree(self.work / "pages", ignore_errors=True)
         self._build_pages(set())  # the small project's stand-ins and theme, ready for an edit
         return len(self.pages)
@@ -190,24 +193,16 @@ class Preview:
             (self.project_dir / "docs" / path).unlink(missing_ok=True)
             shutil.rmtree(self.site_dir / page_url(path), ignore_errors=True)
 
-    def _mkdocs(self, dirty: bool, unchanged: set[str]) -> None:
-        index = self.site_dir / "search" / "search_index.json"
-        previous = self.work / "search_index.previous.json"
-        if dirty and index.is_file():
-            shutil.copy2(index, previous)
-        for warning in _mkdocs_build(str(self.project_dir / "mkdocs.yml"), dirty=dirty):
+    def _mkdocs(self) -> None:
+        for warning in mkdocs_build(str(self.project_dir / "mkdocs.yml")):
             click.echo(f"mkdocs: {warning}", err=True)
-        if index.is_file():
-            order = {page_url(p): i for i, p in enumerate(sorted(self.pages, key=_walk_key))}
-            tune_material_index(index, self.site, previous=previous if dirty else None,
-                                unchanged=frozenset(unchanged), order=order)
 
     def _build_pages(self, written: set[str]) -> None:
         """Build only the `written` pages: mkdocs' work grows with the pages of a project (it
         lists, places and checks every page even when it renders few), so they go into a small
         project of their own beside the pages of the navigation (as short stand-ins, built once),
-        with every other link already the address it has in the preview; their HTML and search
-        entries then join the preview's."""
+        with every other link already the address it has in the preview; their HTML then joins
+        the preview's."""
         from mkdocs.structure.files import File
         from mkdocs.utils import get_relative_url
 
@@ -249,25 +244,12 @@ class Preview:
             (small / "theme").symlink_to(self.project_dir / "theme", target_is_directory=True)
         for path in written:  # rendered whatever their HTML's age
             (small / "site" / address(path) / "index.html").unlink(missing_ok=True)
-        for warning in _mkdocs_build(str(small / "mkdocs.yml"), dirty=True):
+        for warning in mkdocs_build(str(small / "mkdocs.yml"), dirty=True):
             click.echo(f"mkdocs: {warning}", err=True)
         for path in written:
             target = self.site_dir / address(path) / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(small / "site" / address(path) / "index.html", target)
-        index = self.site_dir / "search" / "search_index.json"
-        fresh = small / "site" / "search" / "search_index.json"
-        if written and index.is_file() and fresh.is_file():
-            previous = self.work / "search_index.previous.json"
-            shutil.copy2(index, previous)
-            mine = {page_url(p) for p in written}
-            data = json.loads(fresh.read_text("utf-8"))
-            data["docs"] = [d for d in data["docs"] if d["location"].partition("#")[0] in mine]
-            index.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-            order = {page_url(p): i for i, p in enumerate(sorted(self.pages, key=_walk_key))}
-            unchanged = {page_url(p) for p in self.pages} - mine
-            tune_material_index(index, self.site, previous=previous,
-                                unchanged=frozenset(unchanged), order=order)
 
 
 def _nav_pages(items) -> list[str]:

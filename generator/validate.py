@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import review, schema
 from .errors import WARNING, Problems
 from .load import ID_RE, Doc, Tree, field_name
-from .pocheck import check_po_files
 
 LINK_RE = re.compile(r"\]\(\s*(service|article):([^)\s]*)\s*\)")
 MARKDOWN_FIELDS = {
@@ -38,7 +37,6 @@ def validate(tree: Tree, problems: Problems) -> None:
     for doc in valid:
         getattr(check, doc.kind)(doc, tz_default)
     check.open311_codes([d for d in valid if d.kind == "service"])
-    check_po_files(tree.root, problems)
 
 
 def _check_config(tree: Tree, problems: Problems) -> bool:

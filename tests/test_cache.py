@@ -140,3 +140,23 @@ def test_a_build_of_some_languages_forgets_the_others(city):
     assert not (out / "public" / "en").exists()
     stats = run(root, out)
     assert 0 < stats["pages rendered"] < stats["pages"]  # English again; Spanish reused
+
+
+def test_a_language_built_in_shares_is_the_same_site(tmp_path, monkeypatch):
+    """Five languages do not split evenly between two cores: a language's pages are then
+    rendered by two mkdocs runs at once. The site is the same, byte for byte."""
+    from generator import language
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    root = write_tree(tmp_path / "city", {**BASE_TREE, "mkdocs.yml": LANGS,
+                                          "catalog/services/graffiti.yaml": SERVICE3})
+    whole = run(root, tmp_path / "whole", audience="public", jobs=1)
+    monkeypatch.setattr(language, "SHARE_MIN_PAGES", 1)
+    shared = run(root, tmp_path / "shared", audience="public", jobs=3)  # 2 languages, 3 jobs
+    assert whole["pages rendered"] == shared["pages rendered"] == shared["pages"]
+    assert tree_files(tmp_path / "shared" / "public") == tree_files(tmp_path / "whole" / "public")
+    write_tree(root, {"catalog/services/pothole-repair.yaml": SERVICE.replace("Pothole", "Road hole")})
+    again = run(root, tmp_path / "shared", audience="public", jobs=3)
+    assert 0 < again["pages rendered"] < again["pages"]
+    run(root, tmp_path / "whole", audience="public", jobs=1)
+    assert tree_files(tmp_path / "shared" / "public") == tree_files(tmp_path / "whole" / "public")

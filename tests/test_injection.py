@@ -192,7 +192,7 @@ class Audit(HTMLParser):
 def test_no_payload_survives_in_any_file(planted):
     out, _ = planted
     pages = 0
-    for path in sorted(out.rglob("*")):
+    for path in sorted(p for site in ("public", "agent") for p in (out / site).rglob("*")):
         if path.suffix not in (".html", ".xml", ".json") or path.name.startswith("."):
             continue
         text = path.read_text("utf-8")
