@@ -65,6 +65,15 @@ def esc_text(value) -> str:
 A_TO_Z_ONE_PAGE = 400
 
 
+# A list longer than this (a department's services, a group, a letter of the A to Z) goes on
+# over further pages: a page should stay under 60 KB on a phone.
+LIST_PAGE = 100
+
+
+def _chunks(entries: list) -> list[list]:
+    return [entries[i:i + LIST_PAGE] for i in range(0, len(entries), LIST_PAGE)] or [[]]
+
+
 def letter_slug(letter: str) -> str:
     """The address of a letter's A to Z page: 'b', '0-9', or the code point ('u0628')."""
     if letter == "0–9":
@@ -234,12 +243,14 @@ class Renderer:
         """Every page of the site, docs-relative."""
         site = self.site
         paths = ["index.md", "a-z.md"]
-        if sum(len(e) for e in self._letters.values()) > A_TO_Z_ONE_PAGE:
+        if self._split_a_to_z:
             paths += [f"a-z/{letter_slug(letter)}.md" for letter in self._letters]
         paths += [f"groups/{self.groups[name]}.md" for name in sorted(self._by_group, key=sort_key)]
         paths += [f"services/{sid}.md" for sid in site.services]
         paths += [f"departments/{did}.md" for did in site.departments]
         paths += [f"answers/{aid}.md" for aid in site.articles]
+        for base, (_, entries) in self._lists.items():  # the further pages of long lists
+            paths += [f"{base}/{n}.md" for n in range(2, len(_chunks(entries)) + 1)]
         if site.audience == "agent":
             paths += ["transfers.md", "whats-new.md"]
         return paths
@@ -253,14 +264,17 @@ class Renderer:
             return self.home()
         if path == "a-z.md":
             return self.a_to_z()
+        if ident.isdigit() and folder in self._lists:
+            return self.list_page(folder, int(ident))
         if folder == "a-z":
             return self.letter_page(ident)
         if folder == "groups":
             group = next((g for g in self._by_group if self.groups[g] == ident), None)
             if group is None:
                 return None
-            return self.page(path, "pages/group.md.j2", {"title": str(group)},
-                             name=group, services=sorted(self._by_group[group], key=lambda s: sort_key(s.name)))
+            base = f"groups/{ident}"
+            return self.page(path, "pages/group.md.j2", {"title": str(group)}, name=group,
+                             entries=_chunks(self._lists[base][1])[0], pager=self._pager(base, 1))
         if folder == "services":
             return self.service(site.services[ident]) if ident in site.services else None
         if folder == "departments":
@@ -274,6 +288,45 @@ class Renderer:
         if site.audience == "agent" and path == "whats-new.md":
             return whats_new_page(self)
         return None
+
+    # --- long lists: a department's services, a group, a letter of the A to Z -------------------
+
+    @cached_property
+    def _lists(self) -> dict[str, tuple[str, list[tuple[str, str, str]]]]:
+        """The docs path of every list's first page (without '.md') -> (title, entries); each
+        entry is (title, page, summary). A list longer than LIST_PAGE has further pages at
+        <path>/2.md, <path>/3.md..."""
+        def entries(services) -> list[tuple[str, str, str]]:
+            return [(s.name, f"services/{s.id}.md", s.summary)
+                    for s in sorted(services, key=lambda s: sort_key(s.name))]
+
+        out = {f"departments/{d.id}": (str(d.name), entries(self.site.services_of(d.id)))
+               for d in self.site.departments.values()}
+        out.update({f"groups/{self.groups[g]}": (str(g), entries(services))
+                    for g, services in self._by_group.items()})
+        if self._split_a_to_z:
+            out.update({f"a-z/{letter_slug(lt)}": (f"{self._('A to Z')}: {lt}", e)
+                        for lt, e in self._letters.items()})
+        return out
+
+    def _pager(self, base: str, current: int) -> list[tuple[int, str, bool]] | None:
+        """(number, page, is this one) of the pages of a list; None when it has one page."""
+        count = len(_chunks(self._lists[base][1]))
+        if count < 2:
+            return None
+        return [(n, f"{base}.md" if n == 1 else f"{base}/{n}.md", n == current)
+                for n in range(1, count + 1)]
+
+    def list_page(self, base: str, number: int) -> Page | None:
+        """Page `number` (2 and on) of a long list."""
+        title, entries = self._lists[base]
+        chunks = _chunks(entries)
+        if not 2 <= number <= len(chunks):
+            return None
+        heading = self._("%(name)s: page %(page)s of %(pages)s") % {
+            "name": title, "page": self.fmt.number(number), "pages": self.fmt.number(len(chunks))}
+        return self.page(f"{base}/{number}.md", "pages/list.md.j2", {"title": heading},
+                         heading=heading, entries=chunks[number - 1], pager=self._pager(base, number))
 
     @cached_property
     def _by_group(self) -> dict[str, list[Service]]:
@@ -303,7 +356,7 @@ class Renderer:
         """The A to Z: one page, or for a large catalog the list of letters (each has a page)."""
         letters = self._letters
         front = {"title": self._("A to Z")}
-        if sum(len(entries) for entries in letters.values()) <= A_TO_Z_ONE_PAGE:
+        if not self._split_a_to_z:
             return self.page("a-z.md", "pages/a-z.md.j2", front, letters=letters, index=None)
         index = [(letter, f"a-z/{letter_slug(letter)}.md", len(entries))
                  for letter, entries in letters.items()]
@@ -311,19 +364,24 @@ class Renderer:
 
     def letter_page(self, slug: str) -> Page | None:
         letter = next((lt for lt in self._letters if letter_slug(lt) == slug), None)
-        if letter is None or sum(len(e) for e in self._letters.values()) <= A_TO_Z_ONE_PAGE:
+        if letter is None or not self._split_a_to_z:
             return None
+        base = f"a-z/{slug}"
         index = [(lt, f"a-z/{letter_slug(lt)}.md", len(e)) for lt, e in self._letters.items()]
-        return self.page(f"a-z/{slug}.md", "pages/a-z-letter.md.j2",
-                         {"title": f"{self._('A to Z')}: {letter}"},
-                         letter=letter, entries=self._letters[letter], index=index)
+        return self.page(f"{base}.md", "pages/a-z-letter.md.j2", {"title": self._lists[base][0]},
+                         letter=letter, entries=_chunks(self._letters[letter])[0], index=index,
+                         pager=self._pager(base, 1))
 
     def letter_page_of(self, path: str) -> str | None:
         """The A to Z page that lists the page at `path` (None: the A to Z is one page)."""
-        if sum(len(e) for e in self._letters.values()) <= A_TO_Z_ONE_PAGE:
+        if not self._split_a_to_z:
             return None
         return next((f"a-z/{letter_slug(letter)}.md" for letter, entries in self._letters.items()
                      if any(target == path for _, target, _ in entries)), None)
+
+    @cached_property
+    def _split_a_to_z(self) -> bool:
+        return sum(len(e) for e in self._letters.values()) > A_TO_Z_ONE_PAGE
 
     @cached_property
     def _letters(self) -> dict[str, list[tuple[str, str, str]]]:
@@ -352,12 +410,12 @@ class Renderer:
                          if svc.agent and svc.agent.transfer else None)
 
     def department(self, dept: Department) -> Page:
-        services = sorted(self.site.services_of(dept.id), key=lambda s: sort_key(s.name))
+        base = f"departments/{dept.id}"
         front = {"title": str(dept.name)}
         if dept.description:
             front["description"] = str(dept.description)
-        return self.page(f"departments/{dept.id}.md", "pages/department.md.j2", front, d=dept,
-                         services=services)
+        return self.page(f"{base}.md", "pages/department.md.j2", front, d=dept,
+                         entries=_chunks(self._lists[base][1])[0], pager=self._pager(base, 1))
 
     def article(self, art: Article) -> Page:
         services = [self.site.services[s] for s in art.services if s in self.site.services]

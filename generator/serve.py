@@ -141,13 +141,17 @@ class Preview:
             reached |= {p for p in paths if p.startswith("a-z/")}  # page lists the letters
         for path in pages:  # pages that link to a changed page
             reached |= self.linked_from.get(path, set())
-        for path in pages:  # pages that list it without it linking to them: its group, its letter
+        for path in pages:  # the lists it is on now: its department, its group, its letter
             sid = path[len("services/"):-3] if path.startswith("services/") else None
             if sid in renderer.site.services:
-                reached.add(f"groups/{renderer.groups[renderer.site.services[sid].group]}.md")
+                svc = renderer.site.services[sid]
+                reached |= {f"departments/{svc.department}.md", f"groups/{renderer.groups[svc.group]}.md"}
             letter = renderer.letter_page_of(path)
             if letter:
                 reached.add(letter)
+        # A long list's entries move from page to page when one comes, goes or is renamed.
+        bases = {_list_base(p) for p in reached | pages} - {None}
+        reached |= {p for p in paths | self.pages.keys() if _list_base(p) in bases}
         return pages, reached - pages
 
     def _partial(self, renderer: Renderer, targets: tuple[set[str], set[str]]) -> int:
@@ -258,6 +262,17 @@ def _nav_pages(items) -> list[str]:
         (_, value), = item.items()
         out += _nav_pages(value) if isinstance(value, list) else [value]
     return out
+
+
+def _list_base(path: str) -> str | None:
+    """The list a page belongs to: 'departments/x.md' and 'departments/x/2.md' -> 'departments/x'
+    (a department's services, a group, a letter of the A to Z); None for other pages."""
+    folder, _, name = path.rpartition("/")
+    if name[:-3].isdigit() and folder.partition("/")[0] in ("departments", "groups", "a-z"):
+        return folder
+    if folder in ("departments", "groups", "a-z"):
+        return path[:-3]
+    return None
 
 
 def _links(path: str, text: str) -> set[str]:

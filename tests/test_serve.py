@@ -81,6 +81,22 @@ def test_a_service_renamed_to_another_letter_of_a_long_a_to_z(tmp_path, monkeypa
     assert "Road hole repair" in (preview.site_dir / "a-z" / "r" / "index.html").read_text("utf-8")
 
 
+def test_long_lists_over_several_pages_stay_right(tmp_path, monkeypatch):
+    from generator import render
+
+    monkeypatch.setattr(render, "LIST_PAGE", 1)  # every list: a page per entry
+    root = write_tree(tmp_path / "city", TREE)
+    preview = Preview(root, None, "public", tmp_path / "work")
+    preview.update()
+    assert (preview.site_dir / "departments" / "public-works" / "2" / "index.html").is_file()
+    write_tree(root, {"catalog/services/graffiti.yaml":
+                      SERVICE3.replace("department: parks", "department: public-works")
+                      .replace("Graffiti removal", "Art removal")})
+    preview.update()
+    assert html_files(preview.site_dir) == fresh(root, tmp_path / "fresh", "public")
+    assert (preview.site_dir / "departments" / "public-works" / "3" / "index.html").is_file()
+
+
 def test_an_edit_to_the_settings_builds_everything(tmp_path):
     root = write_tree(tmp_path / "city", TREE)
     preview = Preview(root, None, "public", tmp_path / "work")
