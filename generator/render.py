@@ -67,7 +67,7 @@ A_TO_Z_ONE_PAGE = 400
 
 # A list longer than this (a department's services, a group, a letter of the A to Z) goes on
 # over further pages: a page should stay under 60 KB on a phone.
-LIST_PAGE = 100
+LIST_PAGE = 60
 
 
 def _chunks(entries: list) -> list[list]:

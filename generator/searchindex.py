@@ -39,7 +39,7 @@ from lunr.stemmer import porter_stemmer as porter
 from lunr.stop_word_filter import generate_stop_word_filter, stop_word_filter
 from lunr.trimmer import trimmer as en_trimmer
 
-from .model import Site
+from .model import Memo, Site
 
 FORMAT_VERSION = 1
 
@@ -187,40 +187,52 @@ def plain(markdown: str | None) -> str:
 
 def documents(site: Site, lang: str) -> list[dict]:
     """One document per service, answer and department of a (translated) site model."""
-    docs = []
     depts = site.departments
-    for svc in site.services.values():
-        body = [plain(svc.description)]
-        body += [str(q.prompt) for q in svc.questions if q.variable]
-        body += [str(v.name) for q in svc.questions for v in q.values]
-        body += [plain(svc.fees), plain(svc.eligibility), str(svc.group)]
-        if svc.department in depts:
-            body.append(str(depts[svc.department].name))
-        if site.audience == "agent" and svc.agent:
-            body += [plain(svc.agent.script), plain(svc.agent.notes)]
-        docs.append({"ref": f"service:{svc.id}", "id": svc.id, "kind": "service",
-                     "title": str(svc.name), "url": f"{lang}/services/{svc.id}/",
-                     "summary": str(svc.summary),
-                     "keywords": " ; ".join(str(k) for k in svc.keywords),
-                     "body": " ".join(b for b in body if b)})
-    for art in site.articles.values():
-        body = [plain(art.body)]
-        if art.flow:
-            for step in art.flow.steps:
-                body += [str(step.ask or ""), str(step.outcome or "")]
-                body += [str(o.label) for o in step.options]
-        docs.append({"ref": f"article:{art.id}", "id": art.id, "kind": "article",
-                     "title": str(art.title), "url": f"{lang}/answers/{art.id}/",
-                     "summary": str(art.summary or ""),
-                     "keywords": " ; ".join(str(k) for k in art.keywords),
-                     "body": " ".join(b for b in body if b)})
-    for dept in depts.values():
-        docs.append({"ref": f"department:{dept.id}", "id": dept.id, "kind": "department",
-                     "title": str(dept.name), "url": f"{lang}/departments/{dept.id}/",
-                     "summary": str(dept.description or ""),
-                     "keywords": " ; ".join(str(j) for j in dept.jurisdiction),
-                     "body": ""})
+    docs = [_service_doc(svc, depts, site.audience, lang) for svc in site.services.values()]
+    docs += [_article_doc(art, lang) for art in site.articles.values()]
+    docs += [_department_doc(dept, lang) for dept in depts.values()]
     return docs
+
+
+def _service_doc(svc, depts, audience: str, lang: str) -> dict:
+    body = [plain(svc.description)]
+    body += [str(q.prompt) for q in svc.questions if q.variable]
+    body += [str(v.name) for q in svc.questions for v in q.values]
+    body += [plain(svc.fees), plain(svc.eligibility), str(svc.group)]
+    if svc.department in depts:
+        body.append(str(depts[svc.department].name))
+    if audience == "agent" and svc.agent:
+        body += [plain(svc.agent.script), plain(svc.agent.notes)]
+    return {"ref": f"service:{svc.id}", "id": svc.id, "kind": "service",
+            "title": str(svc.name), "url": f"{lang}/services/{svc.id}/",
+            "summary": str(svc.summary),
+            "keywords": " ; ".join(str(k) for k in svc.keywords),
+            "body": " ".join(b for b in body if b)}
+
+
+def _article_doc(art, lang: str) -> dict:
+    body = [plain(art.body), _flow_words(art)]
+    return {"ref": f"article:{art.id}", "id": art.id, "kind": "article",
+            "title": str(art.title), "url": f"{lang}/answers/{art.id}/",
+            "summary": str(art.summary or ""),
+            "keywords": " ; ".join(str(k) for k in art.keywords),
+            "body": " ".join(b for b in body if b)}
+
+
+def _flow_words(art) -> str:
+    words = []
+    for step in art.flow.steps if art.flow else ():
+        words += [str(step.ask or ""), str(step.outcome or "")]
+        words += [str(o.label) for o in step.options]
+    return " ".join(w for w in words if w)
+
+
+def _department_doc(dept, lang: str) -> dict:
+    return {"ref": f"department:{dept.id}", "id": dept.id, "kind": "department",
+            "title": str(dept.name), "url": f"{lang}/departments/{dept.id}/",
+            "summary": str(dept.description or ""),
+            "keywords": " ; ".join(str(j) for j in dept.jurisdiction),
+            "body": ""}
 
 
 def build_index(site: Site, lang: str, fields: dict | None = None) -> dict:
@@ -312,7 +324,7 @@ def _load(serialized: dict) -> Index:
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 
 
-def material_docs(site: Site, lang: str) -> list[dict]:
+def material_docs(site: Site, lang: str, memo: Memo | None = None) -> list[dict]:
     """The documents of Material's search index of one language, made from the model.
 
     Material would read them out of every rendered page (a fifth of mkdocs' work on a large
@@ -320,33 +332,51 @@ def material_docs(site: Site, lang: str) -> list[dict]:
     headings are the template's, the same on every page, not worth a title's weight); an answer
     is one document per section, so that a result can lead to the right part of a long answer.
     The service's keywords and its summary are fields of their own (see MATERIAL_FIELDS).
+    `memo` (the live preview's): the documents of an unchanged part of the model are not made again.
     """
+    depts = site.departments
+
+    def once(obj, condition, make):
+        return make() if memo is None else memo.get(obj, condition, make)
+
     docs = []
-    articles = {f"article:{a.id}": a for a in site.articles.values()}
-    for doc in documents(site, lang):
-        location = doc["url"][len(lang) + 1:]
-        # Material shows a result's title and text as HTML: both are escaped text here
-        entry = {"location": location, "title": _html(doc["title"]), "text": _paragraph(doc["body"])}
-        if doc["keywords"]:
-            entry["keywords"] = doc["keywords"]
-        if doc["summary"]:
-            entry["summary"] = doc["summary"]
-        if doc["kind"] in MATERIAL_KIND_BOOST:
-            entry["boost"] = MATERIAL_KIND_BOOST[doc["kind"]]
-        if doc["kind"] != "article":
-            docs.append(entry)
-            continue
-        art = articles[doc["ref"]]
-        sections = _sections(str(art.body or ""), str(art.title))
-        intro, rest = sections[0][2], sections[1:]
-        flow = doc["body"][len(plain(art.body)):].strip()  # the decision flow's words
-        entry["text"] = _paragraph(" ".join(t for t in (intro, flow) if t))
-        docs.append(entry)
-        for anchor, title, text in rest:
-            docs.append({"location": f"{location}#{anchor}", "title": _html(title),
-                         "text": _paragraph(text)})
+    for svc in site.services.values():
+        name = str(depts[svc.department].name) if svc.department in depts else ""
+        docs += once(svc, (lang, site.audience, name),
+                     lambda svc=svc: _material(_service_doc(svc, depts, site.audience, lang), lang))
+    for art in site.articles.values():
+        docs += once(art, lang, lambda art=art: _material_article(art, lang))
+    for dept in depts.values():
+        docs += once(dept, lang, lambda dept=dept: _material(_department_doc(dept, lang), lang))
+    if memo is not None:
+        memo.done()
     docs.sort(key=lambda d: _page_order(d["location"].partition("#")[0]))  # stable: sections stay
     return docs
+
+
+def _material(doc: dict, lang: str, text: str | None = None) -> list[dict]:
+    # Material shows a result's title and text as HTML: both are escaped text here
+    entry = {"location": doc["url"][len(lang) + 1:], "title": _html(doc["title"]),
+             "text": _paragraph(doc["body"] if text is None else text)}
+    if doc["keywords"]:
+        entry["keywords"] = doc["keywords"]
+    if doc["summary"]:
+        entry["summary"] = doc["summary"]
+    if doc["kind"] in MATERIAL_KIND_BOOST:
+        entry["boost"] = MATERIAL_KIND_BOOST[doc["kind"]]
+    return [entry]
+
+
+def _material_article(art, lang: str) -> list[dict]:
+    """An answer: the part before its first heading (and its decision flow), then each section."""
+    sections = _sections(str(art.body or ""), str(art.title))
+    intro = " ".join(t for t in (sections[0][2], _flow_words(art)) if t)
+    entries = _material(_article_doc(art, lang), lang, intro)
+    location = entries[0]["location"]
+    for anchor, title, text in sections[1:]:
+        entries.append({"location": f"{location}#{anchor}", "title": _html(title),
+                        "text": _paragraph(text)})
+    return entries
 
 
 def _html(text: str) -> str:
@@ -395,11 +425,12 @@ def _heading_text(markdown: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", text)).strip()
 
 
-def write_material_index(path: Path, site: Site, lang: str, fields: dict | None = None) -> None:
+def write_material_index(path: Path, site: Site, lang: str, fields: dict | None = None,
+                         memo: Memo | None = None) -> None:
     """Put kb's documents into the search/search_index.json Material wrote (with its settings
     and no documents: every page tells it not to index it)."""
     data = json.loads(path.read_text("utf-8"))
-    data["docs"] = material_docs(site, lang)
+    data["docs"] = material_docs(site, lang, memo)
     data["config"]["fields"] = {name: {"boost": boost}
                                 for name, boost in (fields or MATERIAL_FIELDS).items()}
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
