@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import threading
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 @dataclass
 class Run:
     seconds: float
+    cpu_seconds: float  # user + system time of the process and every process it waited for
     peak_pss_mb: float  # proportional set size summed over the process tree: shared pages counted once
     peak_rss_mb: float  # resident set size summed over the process tree: shared pages counted in each
     returncode: int
@@ -60,6 +62,7 @@ def _memory(pids: list[int]) -> tuple[float, float]:
 def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None,
         interval: float = 0.1) -> Run:
     """Run cmd, sampling the memory of its process tree every `interval` seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
@@ -76,6 +79,8 @@ def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None,
     sampler.start()
     output = proc.communicate()[0]
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     done.set()
     sampler.join()
-    return Run(seconds, peak[0], peak[1], proc.returncode, output)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(seconds, cpu, peak[0], peak[1], proc.returncode, output)

@@ -1,23 +1,26 @@
 """Build speed against plain mkdocs, on a large synthetic catalog.
 
-    .venv/bin/python bench/build_speed.py [--services 2000] [--audience public|all]
+    .venv/bin/python bench/build_speed.py [--services 2000] [--audience public|all] [--rounds 2]
+        [--parts check,cold,cache]
 
-Writes (once) a catalog of N services with bench/make_catalog.py into bench/out/, then, in one
-run on this machine:
+Writes (once) a catalog of N services with bench/make_catalog.py into bench/out/, then measures
+on this machine:
 
 * ``kb check`` alone (median of three);
-* ``kb build`` cold with ``--jobs 1`` and ``--jobs 2``: wall time, milliseconds per page per
-  language, peak memory summed over every process (PSS: a page shared by two processes counts
-  once; RSS summed is given too), and the time of each stage (the exports: JSON, Open311, lunr);
+* in --rounds rounds, one after the other: the baseline, then ``kb build`` from nothing with
+  ``--jobs 1`` and with ``--jobs 2``. The baseline is the same pages (the Markdown kb generates,
+  each language's mkdocs project) built by plain ``mkdocs build`` with Material, the same theme
+  settings and navigation, Material's own search, and no kb hooks, theme overrides or exports,
+  one language after another. Each run: wall time, CPU time, milliseconds per page, peak memory
+  summed over every process (PSS: a page two processes share counts once; RSS summed is given
+  too) and kb's seconds of work per stage (the exports: JSON, Open311, lunr). The machine is
+  shared and its speed drifts over minutes, so each round's ratios are its own;
 * the build cache: the same build again with nothing changed, and with one service changed
   (how many pages mkdocs rendered again);
-* the baseline: the same pages (the Markdown kb generates, each language's mkdocs project) built
-  by plain ``mkdocs build`` with Material and the same theme settings and navigation, without kb's
-  hooks, theme overrides or exports, one language after another;
 * page HTML sizes and search index sizes.
 
-Prints a Markdown report (paste it into bench/RESULTS.md) and writes the numbers as JSON to
-bench/out/build-speed-<N>.json.
+Prints a Markdown report (for bench/RESULTS.md) and keeps the numbers in
+bench/out/build-speed-<N>-<audience>.json (a run of some --parts keeps the others' numbers).
 """
 
 from __future__ import annotations
@@ -98,42 +101,55 @@ def kb_build(tree: Path, out: Path, audience: str, jobs: int, work: Path, name: 
     if result.returncode:
         raise SystemExit(f"kb build failed:\n{result.output}")
     timings = json.loads(timings_file.read_text())
-    return {"seconds": result.seconds, "pss_mb": result.peak_pss_mb, "rss_mb": result.peak_rss_mb,
-            "stages": timings}
+    return {"seconds": result.seconds, "cpu_seconds": result.cpu_seconds,
+            "pss_mb": result.peak_pss_mb, "rss_mb": result.peak_rss_mb, "stages": timings}
 
 
-def baseline(tree: Path, audiences: list[str], work: Path) -> dict:
+def baseline_projects(tree: Path, audiences: list[str], work: Path) -> list[Path]:
     """The same mkdocs projects, made plain: no hooks, no theme overrides, no kb extras (the
-    interface strings of a language Material has none for stay: without them it cannot build)."""
+    interface strings of a language Material has none for stay: without them it cannot build),
+    and Material's own search, which reads every page (kb writes its index from the model and
+    tells Material to index nothing)."""
     projects = work / "baseline"
     subprocess.run([PY, "-c", PROJECTS, str(tree), str(projects), ",".join(audiences)], check=True,
                    env=env())
-    total, peak_pss, peak_rss, per = 0.0, 0.0, 0.0, {}
-    for cfg_file in sorted(projects.glob("*/mkdocs.yml")):
+    configs = sorted(projects.glob("*/mkdocs.yml"))
+    for cfg_file in configs:
         cfg = yaml.safe_load(cfg_file.read_text("utf-8"))
         cfg.pop("hooks", None)
         cfg.pop("extra_css", None)
         cfg.pop("extra_javascript", None)
         cfg["extra"] = {k: v for k, v in cfg.get("extra", {}).items() if k == "alternate"}
         cfg_file.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), "utf-8")
-        for page in (cfg_file.parent / "docs").rglob("*.md"):  # kb's page templates are its theme's
+        for page in (cfg_file.parent / "docs").rglob("*.md"):
             text = page.read_text("utf-8")
-            if "\ntemplate:" in text.split("\n---\n", 1)[0]:
-                page.write_text(re.sub(r"\ntemplate: [^\n]*", "", text, count=1), "utf-8")
+            head, sep, body = text[4:].partition("\n---\n")
+            head = re.sub(r"(?m)^template: .*\n?", "", head + "\n")  # kb's page templates
+            head = re.sub(r"(?m)^search:\n(  .*\n)*|^search: \{[^\n]*\}\n", "", head)
+            page.write_text(f"---\n{head.rstrip()}\n---\n{body}" if head.strip() else body, "utf-8")
         theme = cfg_file.parent / "theme"
         for path in sorted(theme.rglob("*"), reverse=True):
             if path.is_file() and path.parent.name != "languages":
                 path.unlink()
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
+    return configs
+
+
+def baseline(configs: list[Path]) -> dict:
+    """Plain `mkdocs build` of each project, one after the other."""
+    total = cpu = peak_pss = peak_rss = 0.0
+    per = {}
+    for cfg_file in configs:
         result = run([PY, "-m", "mkdocs", "build", "-q", "-f", str(cfg_file)], env=env())
         if result.returncode:
             raise SystemExit(f"baseline build failed:\n{result.output}")
         total += result.seconds
+        cpu += result.cpu_seconds
         peak_pss, peak_rss = max(peak_pss, result.peak_pss_mb), max(peak_rss, result.peak_rss_mb)
-        per[cfg_file.parent.name] = result.seconds
-    return {"seconds": total, "pss_mb": peak_pss, "rss_mb": peak_rss, "per_project": per,
-            "site": str(projects / "site")}
+        per[cfg_file.parent.name] = round(result.seconds, 1)
+    return {"seconds": total, "cpu_seconds": cpu, "pss_mb": peak_pss, "rss_mb": peak_rss,
+            "per_project": per}
 
 
 def pages_of(out: Path) -> list[Path]:
@@ -184,13 +200,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--services", type=int, default=2000)
     ap.add_argument("--audience", choices=["public", "all"], default="public")
-    ap.add_argument("--parts", default="check,cold,cache,baseline",
+    ap.add_argument("--parts", default="check,cold,cache",
                     help="what to measure (a previous run's numbers fill in the rest)")
+    ap.add_argument("--rounds", type=int, default=2, help="rounds of baseline, --jobs 1, --jobs 2")
     args = ap.parse_args(argv)
     parts = set(args.parts.split(","))
     audiences = ["public", "agent"] if args.audience == "all" else [args.audience]
     saved = BENCH / "out" / f"build-speed-{args.services}-{args.audience}.json"
     report: dict = json.loads(saved.read_text()) if saved.is_file() else {}
+    report.pop("baseline", None)  # an older report's layout
     report.update({"machine": machine(), "services": args.services, "audience": args.audience})
     print(report["machine"], flush=True)
     tree = ensure_tree(args.services)
@@ -206,26 +224,33 @@ def main(argv: list[str] | None = None) -> int:
             report["check_s"] = check_seconds(scratch)
             print(f"kb check: {report['check_s']:.2f} s", flush=True)
             save()
-        if "cold" in parts or "cache" in parts:
-            for jobs in (1, 2) if "cold" in parts else (2,):
-                out = work / f"site-j{jobs}"
-                report[f"cold_j{jobs}"] = kb_build(scratch, out, args.audience, jobs, work, f"cold{jobs}")
-                print(f"kb build --jobs {jobs}: {report[f'cold_j{jobs}']}", flush=True)
+        if "cold" in parts:
+            # Rounds of: the baseline, kb with one process, kb with two. The machine is shared
+            # and its speed drifts over minutes: each round's ratios are taken within the round.
+            configs = baseline_projects(tree, audiences, work)
+            report["rounds"] = []
+            for n in range(args.rounds):
+                one = {"baseline": baseline(configs)}
+                print(f"round {n + 1} baseline: {one['baseline']}", flush=True)
+                for jobs in (1, 2):
+                    out = work / f"site-j{jobs}"
+                    shutil.rmtree(out, ignore_errors=True)
+                    one[f"j{jobs}"] = kb_build(scratch, out, args.audience, jobs, work, f"cold{jobs}")
+                    print(f"round {n + 1} kb build --jobs {jobs}: {one[f'j{jobs}']}", flush=True)
+                report["rounds"].append(one)
                 save()
-            out = work / "site-j2"
-            report["sizes"] = sizes(out)
+            report["sizes"] = sizes(work / "site-j2")
             report["pages"] = report["sizes"]["pages"]
             save()
         if "cache" in parts:
+            out = work / "site-j2"
+            if not out.is_dir():
+                kb_build(scratch, out, args.audience, 2, work, "cold")
             report["warm_unchanged"] = kb_build(scratch, out, args.audience, 2, work, "warm")
             print(f"unchanged: {report['warm_unchanged']}", flush=True)
             changed_one_service(scratch)
             report["warm_one_service"] = kb_build(scratch, out, args.audience, 2, work, "one")
             print(f"one service changed: {report['warm_one_service']}", flush=True)
-            save()
-        if "baseline" in parts:
-            report["baseline"] = baseline(tree, audiences, work)
-            print(f"baseline: {report['baseline']}", flush=True)
             save()
     print(markdown(report))
     return 0
@@ -233,38 +258,39 @@ def main(argv: list[str] | None = None) -> int:
 
 def markdown(r: dict) -> str:
     """The report as Markdown (what has not been measured is left out)."""
-    pages = r.get("pages") or r.get("cold_j1", {}).get("stages", {}).get("pages", 0)
-    base = r.get("baseline")
-    rows = ["| run | wall | ms per page | peak memory (PSS / RSS summed) | sites vs baseline |",
-            "|---|---|---|---|---|"]
-
-    def row(name, m, sites=None):
-        ratio = f"{(sites or m['seconds']) / base['seconds']:.2f}x" if base else "-"
-        rows.append(f"| {name} | {m['seconds']:.1f} s | {1000 * m['seconds'] / pages:.1f} | "
-                    f"{m['pss_mb']:.0f} / {m['rss_mb']:.0f} MB | {ratio} |")
-
+    pages = r.get("pages", 0)
     lines = [f"Machine: {r['machine']}.", f"Catalog: {r['services']} services, audience "
              f"{r['audience']}: {pages} pages.", ""]
-    for jobs in (1, 2):
-        if f"cold_j{jobs}" in r:
-            m = r[f"cold_j{jobs}"]
-            row(f"kb build --jobs {jobs}", m, m["seconds"] - exports_wall(m))
-    if base:
-        row("baseline: plain mkdocs + Material, serial", base)
-    lines += rows + [""]
-    for jobs in (1, 2):
-        if f"cold_j{jobs}" not in r:
-            continue
-        m = r[f"cold_j{jobs}"]
-        st = m["stages"]
-        work = {k: v for k, v in st.items() if not k.startswith("pages")}
-        lines.append(f"- --jobs {jobs}, seconds of work per stage (summed over processes): "
-                     + ", ".join(f"{k} {v:.1f}" for k, v in work.items())
-                     + f"; the exports: {exports_wall(m):.1f} s of the wall time, "
-                       f"{100 * st.get('export', 0) / (st.get('render', 0) + st.get('mkdocs', 0)):.0f}% "
-                       f"of the sites' work")
-    if "cold_j2" in r:
-        cold = r["cold_j2"]["seconds"]
+    rounds = r.get("rounds", [])
+    if rounds:
+        lines += ["| round | run | wall | ms per page | CPU | peak memory (PSS / RSS summed) | "
+                  "sites vs baseline (wall) | (CPU) |", "|---|---|---|---|---|---|---|---|"]
+        for n, one in enumerate(rounds, 1):
+            base = one["baseline"]
+            for name, m in (("baseline: plain mkdocs + Material, serial", base),
+                            ("kb build --jobs 1", one["j1"]), ("kb build --jobs 2", one["j2"])):
+                sites = m["seconds"] - exports_wall(m) if "stages" in m else m["seconds"]
+                cpu = m["cpu_seconds"] - m.get("stages", {}).get("export", 0)
+                lines.append(f"| {n} | {name} | {m['seconds']:.1f} s | {1000 * m['seconds'] / pages:.1f} "
+                             f"| {m['cpu_seconds']:.0f} s | {m['pss_mb']:.0f} / {m['rss_mb']:.0f} MB "
+                             f"| {sites / base['seconds']:.2f}x | {cpu / base['cpu_seconds']:.2f}x |")
+        lines.append("")
+        for jobs in (1, 2):
+            ratios = sorted((o[f"j{jobs}"]["seconds"] - exports_wall(o[f"j{jobs}"])) / o["baseline"]["seconds"]
+                            for o in rounds)
+            lines.append(f"- sites with --jobs {jobs} against the baseline, each round's own: "
+                         + ", ".join(f"{x:.2f}x" for x in ratios))
+        last = rounds[-1]
+        for jobs in (1, 2):
+            m = last[f"j{jobs}"]
+            st = m["stages"]
+            work = {k: v for k, v in st.items() if not k.startswith("pages")}
+            lines.append(f"- --jobs {jobs} (last round), seconds of work per stage, summed over "
+                         f"processes: " + ", ".join(f"{k} {v:.1f}" for k, v in work.items())
+                         + f"; the exports: {exports_wall(m):.1f} s of the wall time, "
+                           f"{100 * st.get('export', 0) / (st.get('render', 0) + st.get('mkdocs', 0)):.0f}% "
+                           f"of the sites' work")
+        cold = last["j2"]["seconds"]
         for name in ("warm_unchanged", "warm_one_service"):
             if name in r:
                 m = r[name]
@@ -272,7 +298,7 @@ def markdown(r: dict) -> str:
                              f"{m['seconds'] / cold:.2f}x the cold build; "
                              f"{int(m['stages'].get('pages rendered', 0))} pages rendered")
     if "check_s" in r:
-        lines.append(f"- `kb check`: {r['check_s']:.2f} s")
+        lines.append(f"- `kb check`: {r['check_s']:.2f} s (median of three)")
     if "sizes" in r:
         s = r["sizes"]
         lines.append(f"- page HTML: median {s['median_kb']:.1f} KB, 95th percentile {s['p95_kb']:.1f} KB, "
@@ -284,7 +310,7 @@ def markdown(r: dict) -> str:
 
 def exports_wall(m: dict) -> float:
     """The exports' share of the wall time: their work, spread like the rest over the processes."""
-    st = m["stages"]
+    st = m.get("stages", {})
     work = st.get("render", 0) + st.get("mkdocs", 0) + st.get("export", 0)
     per_process = m["seconds"] - st.get("check", 0) - st.get("model", 0) - st.get("write", 0)
     return per_process * st.get("export", 0) / work if work else 0.0

@@ -145,7 +145,7 @@ def services(n: int, rng: random.Random) -> list[dict]:
         questions = [
             {"code": "location", "prompt": f"Where is the {thing}? Give an address or cross street.",
              "datatype": "string", "required": True},
-            {"code": "how-bad", "prompt": f"How bad is it?", "datatype": "singlevaluelist",
+            {"code": "how-bad", "prompt": "How bad is it?", "datatype": "singlevaluelist",
              "required": False, "values": [{"key": "minor", "name": "It can wait a few days"},
                                            {"key": "major", "name": "It needs a crew soon"},
                                            {"key": "danger", "name": "Someone could get hurt"}]},

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from . import api, cache, changes, export, language, parallel, write
+from . import api, cache, changes, export, language, parallel, review, write
 from .errors import ContentError, KbError, Problem, Problems
 from .language import timed
 from .load import Tree, load_tree
@@ -104,9 +104,10 @@ def build(root: Path, out: Path, langs: list[str] | None = None, audience: str =
             sources = {aud: build_site(checked.tree, config, aud) for aud in audiences}
             events = changes.history(config.root)
             stamp = api.generated_at(config.root)
-            inputs = cache.inputs_digest(config.root, stamp, repr(events))
+            inputs = cache.inputs_digest(config.root, stamp, repr(events),
+                                         review.today(config.timezone).isoformat())
         count = len(audiences) * len(langs)
-        jobs = max(1, jobs or min(count, os.cpu_count() or 1))
+        jobs = max(1, jobs or os.cpu_count() or 1)
         # The generated mkdocs projects stay at one place between builds, so that the compiled
         # theme templates kept beside them (cache.FOLDER/templates) are found again.
         ctx = language.Context(config, sources, langs, out,

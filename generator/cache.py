@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -67,15 +66,16 @@ def tool_digest() -> str:
 
 
 def inputs_digest(root: Path, *extra: str) -> str:
-    """Every file a build reads from the content folder but the translations, kb itself, the
-    day (overdue badges), SOURCE_DATE_EPOCH, and `extra` (the stamp and history in the JSON)."""
+    """Every file a build reads from the content folder but the translations, kb itself,
+    SOURCE_DATE_EPOCH, and `extra` (the stamp and history in the JSON, the city's date for the
+    overdue badges)."""
     h = hashlib.sha256(tool_digest().encode())
     h.update((root / "mkdocs.yml").read_bytes())
     for name in ("catalog", "articles", "theme"):
         if (root / name).is_dir():
             h.update(name.encode() + b"/\0")
             _hash_files(h, root / name)
-    h.update(f"{date.today().isoformat()}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
+    h.update(f"{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
     for item in extra:
         h.update(item.encode() + b"\0")
     return h.hexdigest()
