@@ -230,7 +230,7 @@ class Renderer:
         self.page_path = path
         body = self.env.get_template(template).render(**self.context(), **values)
         # Material indexes no page: kb writes its search index from the model (searchindex.py)
-        front = {**front}
+        front = {**front, "search": {"exclude": True}}
         head = yaml.dump(front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
         return Page(path, f"---\n{head}---\n\n{body}")
 
