@@ -141,6 +141,33 @@ def test_index_is_deterministic(make_tree):
         searchindex.dumps(searchindex.build_index(site, "en"))
 
 
+def test_quick_builder_makes_lunrs_own_index(demo_root, monkeypatch):
+    """kb's quicker lunr Builder gives the very index lunr.py's own gives, in every language of
+    the demo and both audiences (stemmers, stop words and word characters differ)."""
+    from lunr.builder import Builder
+
+    from generator.build import check
+    from generator.i18n import interface_translations
+    from generator.model import build_site
+    from generator.translate import translate
+
+    checked = check(demo_root)
+    config = checked.config
+    compared = 0
+    for audience in ("public", "agent"):
+        source = build_site(checked.tree, config, audience)
+        for lang in [lg.code for lg in config.languages]:
+            site = translate(source, lang, interface_translations(config.root, lang, config.source.code))
+            quick = searchindex.dumps(searchindex.build_index(site, lang))
+            with monkeypatch.context() as m:
+                m.setattr(searchindex, "_Builder", Builder)
+                own = searchindex.dumps(searchindex.build_index(site, lang))
+            assert quick == own, (audience, lang)
+            assert len(json.loads(own)["index"]["invertedIndex"]) > 100
+            compared += 1
+    assert compared >= 2
+
+
 # --- Spanish and French: trees whose source language is that language ------------------------
 
 def language_tree(lang: str, name: str, service: str, other: str) -> dict:
