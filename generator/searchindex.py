@@ -328,6 +328,9 @@ class _Builder(Builder):
         idfs: dict[str, float] = {}
         k1, b, count = self._k1, self._b, self.document_count
         for field_ref, frequencies in self.field_term_frequencies.items():
+            if not frequencies:  # an empty field (its average length may be 0)
+                field_vectors[field_ref] = Vector()
+                continue
             ref = FieldRef.from_string(field_ref)
             field_name = ref.field_name
             field_length = self.field_lengths[field_ref]

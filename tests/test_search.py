@@ -168,6 +168,27 @@ def test_quick_builder_makes_lunrs_own_index(demo_root, monkeypatch):
     assert compared >= 2
 
 
+def test_quick_builder_on_odd_documents():
+    """Empty fields (an average length of 0), lists, hyphens, no-break spaces, stop words only."""
+    from lunr.builder import Builder
+
+    docs = [{"ref": "a", "title": "Pot-hole\xa0repair  on Main", "body": "", "tags": ["Snow", "ice"]},
+            {"ref": "b", "title": "the and of", "body": "", "tags": []},
+            {"ref": "c", "title": "Potholes, potholes!", "body": "", "tags": None}]
+
+    def index(cls):
+        builder = cls()
+        builder.pipeline.add(*searchindex.pipeline_functions("en"))
+        builder.ref("ref")
+        for name, boost in (("title", 3), ("body", 1), ("tags", 2)):
+            builder.field(name, boost=boost)
+        for doc in docs:
+            builder.add(doc, attributes={"boost": 2 if doc["ref"] == "a" else 1})
+        return searchindex.dumps(builder.build().serialize())
+
+    assert index(searchindex._Builder) == index(Builder)
+
+
 # --- Spanish and French: trees whose source language is that language ------------------------
 
 def language_tree(lang: str, name: str, service: str, other: str) -> dict:
