@@ -102,6 +102,8 @@ def build(root: Path, out: Path, langs: list[str] | None = None, audience: str =
     with write.lock(out):
         with timed(timings, "model"):
             sources = {aud: build_site(checked.tree, config, aud) for aud in audiences}
+            del checked  # the positions of every value: not needed past this point, and every
+            # process the build forks would carry them
             events = changes.history(config.root)
             stamp = api.generated_at(config.root)
             inputs = cache.inputs_digest(config.root, stamp, repr(events),

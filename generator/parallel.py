@@ -9,6 +9,7 @@ Where processes cannot be forked (not Linux), the tasks run one after the other 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -66,6 +67,10 @@ def run(fn: Callable[[Any], Any], tasks: Sequence[Any], jobs: int,
         return
     ctx = multiprocessing.get_context("fork")
     running: dict[Any, tuple[Any, Any]] = {}  # connection -> (task, process)
+    # What the children inherit is left out of their garbage collections: a collection writes
+    # to every object it looks at, which would give each child a copy of all of it.
+    gc.collect()
+    gc.freeze()
     try:
         while pending or running:
             while pending and len(running) < max(1, jobs):
@@ -91,6 +96,7 @@ def run(fn: Callable[[Any], Any], tasks: Sequence[Any], jobs: int,
                     pending += then(task, value)
                 yield task, value
     finally:
+        gc.unfreeze()
         for conn, (_, proc) in running.items():
             proc.kill()
             proc.join()
