@@ -119,6 +119,11 @@ class Preview:
         self._mkdocs()
         shutil.rmtree(self.work / "pages", ignore_errors=True)
         self._build_pages(set())  # the small project's stand-ins and theme, ready for an edit
+        # and a rehearsal of an edit (one page built again as it is), so that the first real one
+        # finds mkdocs, Markdown and the page templates loaded and compiled
+        sample = next((p for p in sorted(self.pages) if p.startswith("services/")), None)
+        if sample:
+            self._build_pages({sample})
         return len(self.pages)
 
     def _reached(self, changed: set[str], renderer: Renderer) -> tuple[set[str], set[str]] | None:
