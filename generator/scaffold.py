@@ -76,13 +76,13 @@ def init(directory: Path, city: str, langs: list[str]) -> None:
     languages = "\n".join(
         f"      - {{code: {code}, name: \"{LANG_NAMES.get(code, code)}\""
         f"{'' if _babel_locale(code) else ', formats: neutral'}}}" for code in langs)
-    config = (_template("site/mkdocs.yml").replace("{{city}}", city.replace('"', "'"))
+    config = (_template("city/mkdocs.yml").replace("{{city}}", city.replace('"', "'"))
               .replace("{{languages}}", languages))
     (directory / "mkdocs.yml").write_text(config, "utf-8")
     (directory / "catalog/departments/contact-centre.yaml").write_text(
-        _template("site/contact-centre.yaml").replace("{{city}}", city)
+        _template("city/contact-centre.yaml").replace("{{city}}", city)
         .replace("{{schema}}", schema_url(directory, "department")), "utf-8")
-    (directory / "catalog/calendar.yaml").write_text(_template("site/calendar.yaml"), "utf-8")
+    (directory / "catalog/calendar.yaml").write_text(_template("city/calendar.yaml"), "utf-8")
     (directory / ".gitignore").write_text("site/\n", "utf-8")
     (directory / "theme" / "README.md").write_text(
         "Files here override the base theme (Material for MkDocs custom_dir). For example\n"
