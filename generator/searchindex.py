@@ -28,22 +28,21 @@ import gzip
 import html
 import json
 import re
+from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
-
-from collections import Counter, defaultdict
 
 from lunr.builder import Builder
 from lunr.field_ref import FieldRef
 from lunr.idf import idf as lunr_idf
 from lunr.index import Index
-from lunr.token import Token
-from lunr.vector import Vector
 from lunr.pipeline import Pipeline
 from lunr.query import Query
 from lunr.stemmer import porter_stemmer as porter
 from lunr.stop_word_filter import generate_stop_word_filter, stop_word_filter
+from lunr.token import Token
 from lunr.trimmer import trimmer as en_trimmer
+from lunr.vector import Vector
 
 from .model import Memo, Site
 
@@ -271,8 +270,8 @@ _WORD = re.compile(r"[^ \t\n\r\f\v\xa0-]+")  # lunr's Tokenizer splits on these 
 
 
 class _Builder(Builder):
-    """lunr.py's Builder, three times quicker at adding documents and making the vectors, for the
-    same index (tests/test_search.py compares the two byte for byte).
+    """lunr.py's Builder, quicker at adding documents and making the vectors (a language of 2,000
+    services: 2.4 s instead of 4.3 s), for the same index (tests/test_search.py compares the two byte for byte).
 
     lunr's `add` makes a Token with its metadata for every word of every field and runs every
     word through the pipeline; here a word's terms are worked out once per field and kept. That
