@@ -498,11 +498,8 @@ def _sections(body: str, title: str) -> list[tuple[str, str, str]]:
     return out
 
 
-_NOTE = re.compile(r"<(\w+)[^>]*\bdata-search-exclude\b[^>]*>.*?</\1>", re.S)
-
-
 def _drop_notes(text: str) -> str:
-    return _NOTE.sub("", text)
+    return _EXCLUDED.sub("", text)
 
 
 def _heading_text(markdown: str) -> str:

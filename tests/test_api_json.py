@@ -5,7 +5,6 @@ comments point at a schema the site publishes."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ARTICLE, DEPARTMENT, MKDOCS_YML, SERVICE
+from conftest import MKDOCS_YML
 
 S = "catalog/services/x.yaml"
 D = "catalog/departments/parks.yaml"

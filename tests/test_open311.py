@@ -14,7 +14,7 @@ import xmltodict
 import yaml
 from georeport import GeoReport
 
-from conftest import BASE_TREE, DEPARTMENT, MKDOCS_YML, write_tree
+from conftest import BASE_TREE, MKDOCS_YML, write_tree
 
 DATA = Path(__file__).parent / "data" / "open311"
 LISTS = ["bloomington-2018-services.json", "bloomington-2012-services.json", "giessen-services.xml"]

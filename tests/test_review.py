@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import ARTICLE, SERVICE, SERVICE2
+from conftest import ARTICLE, SERVICE2
 
 AS_OF = "2026-09-21"
 # pothole-repair: reviewed 2026-09-01, every 180 days -> due 2027-02-28 (fine)

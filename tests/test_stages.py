@@ -3,7 +3,6 @@ render escapes plain text."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from generator import schema
 from generator.errors import Problems
