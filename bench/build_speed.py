@@ -51,7 +51,7 @@ PY = sys.executable
 RUNNER = """
 import json, sys
 from pathlib import Path
-from generator.build import build
+from generator.pipeline.build import build
 timings = {}
 build(Path(sys.argv[1]), Path(sys.argv[2]), audience=sys.argv[3], jobs=int(sys.argv[4]),
       quiet=True, timings=timings)
@@ -61,11 +61,11 @@ Path(sys.argv[5]).write_text(json.dumps(timings))
 PROJECTS = """
 import sys
 from pathlib import Path
-from generator.build import check
-from generator.i18n import interface_translations
-from generator.model import build_site
-from generator.render import write_project
-from generator.translate import translate
+from generator.pipeline.build import check
+from generator.i18n.locale import interface_translations
+from generator.pipeline.model import build_site
+from generator.pipeline.render import write_project
+from generator.pipeline.translate import translate
 root, work, audiences = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3].split(",")
 checked = check(root)
 config = checked.config

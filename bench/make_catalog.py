@@ -325,7 +325,7 @@ def translate(out: Path, share: float, seed: int) -> None:
     from babel.messages.pofile import read_po
 
     sys.path.insert(0, str(REPO))
-    from generator import po
+    from generator.i18n import catalog
 
     kb = [sys.executable, "-m", "generator"]
     subprocess.run(kb + ["i18n", "extract", "--root", str(out)], check=True, capture_output=True)
@@ -342,7 +342,7 @@ def translate(out: Path, share: float, seed: int) -> None:
                 msg.string = tuple(pseudo(msg.id[min(i, 1)], code) for i in range(cat.num_plurals))
             else:
                 msg.string = pseudo(msg.id, code)
-        path.write_bytes(po.render(cat))
+        path.write_bytes(catalog.render(cat))
 
 
 def main(argv: list[str] | None = None) -> int:

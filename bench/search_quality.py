@@ -82,7 +82,7 @@ def score(queries: list[dict], ranked: list[list[str]]) -> dict:
 
 def build_demo(root: Path, out: Path, langs: list[str]) -> Path:
     """Both sites (agents' queries run on the agent site); returns the output folder."""
-    from generator.build import build
+    from generator.pipeline.build import build
 
     build(root, out, langs, "all", quiet=True)
     return out
@@ -93,10 +93,10 @@ def baseline_site(root: Path, out: Path, langs: list[str]) -> Path:
     from mkdocs.commands.build import build as mk_build
     from mkdocs.config import load_config
 
-    from generator.build import check
-    from generator.i18n import interface_translations
-    from generator.model import build_site
-    from generator.translate import translate
+    from generator.i18n.locale import interface_translations
+    from generator.pipeline.build import check
+    from generator.pipeline.model import build_site
+    from generator.pipeline.translate import translate
 
     checked = check(root)
     source = build_site(checked.tree, checked.config, "agent")  # every answer, as plain pages
@@ -140,13 +140,13 @@ def run_browser(folder: Path, lang: str, queries: list[dict], browser) -> list[l
 
 
 def run_kb(site: Path, lang: str, queries: list[dict]) -> list[list[str]]:
-    from generator import searchindex
+    from generator.formats import search_index
 
     data = {aud: json.loads((site / aud / "api" / "v1" / lang / "search-index.json")
                             .read_text("utf-8")) for aud in ("public", "agent")}
     out = []
     for q in queries:
-        out.append([r["id"] for r in searchindex.search(data[q["audience"]], q["q"], limit=10)])
+        out.append([r["id"] for r in search_index.search(data[q["audience"]], q["q"], limit=10)])
     return out
 
 
@@ -186,11 +186,11 @@ KB_SWEEP = [
 
 def sweep_kb(root: Path, lang: str, queries: list[dict]) -> None:
     """The prebuilt index's field boosts: rebuild it in memory with each setting."""
-    from generator import searchindex
-    from generator.build import check
-    from generator.i18n import interface_translations
-    from generator.model import build_site
-    from generator.translate import translate
+    from generator.formats import search_index
+    from generator.i18n.locale import interface_translations
+    from generator.pipeline.build import check
+    from generator.pipeline.model import build_site
+    from generator.pipeline.translate import translate
 
     checked = check(root)
     cfg = checked.config
@@ -198,9 +198,9 @@ def sweep_kb(root: Path, lang: str, queries: list[dict]) -> None:
                             interface_translations(cfg.root, lang, cfg.source.code))
              for aud in ("public", "agent")}
     for fields in KB_SWEEP:
-        data = {aud: json.loads(searchindex.dumps(searchindex.build_index(site, lang, fields)))
+        data = {aud: json.loads(search_index.dumps(search_index.build_index(site, lang, fields)))
                 for aud, site in sites.items()}
-        ranked = [[r["id"] for r in searchindex.search(data[q["audience"]], q["q"], 10)]
+        ranked = [[r["id"] for r in search_index.search(data[q["audience"]], q["q"], 10)]
                   for q in queries]
         print(f"{lang} kb sweep {json.dumps(fields)}  {fmt(score(queries, ranked))}", flush=True)
 
@@ -219,10 +219,10 @@ SWEEP = [
 def content_phrases(root: Path, lang: str) -> set[str]:
     """Every keyword, service name and answer title of the content, lowercased (a query equal
     to one of them is 'verbatim'; the rest test wording the content does not contain)."""
-    from generator.build import check
-    from generator.i18n import interface_translations
-    from generator.model import build_site
-    from generator.translate import translate
+    from generator.i18n.locale import interface_translations
+    from generator.pipeline.build import check
+    from generator.pipeline.model import build_site
+    from generator.pipeline.translate import translate
 
     checked = check(root)
     cfg = checked.config
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     QUERIES = args.queries
     sys.path.insert(0, str(REPO))
 
-    from generator.build import check
+    from generator.pipeline.build import check
     config = check(args.root).config
     site_langs = [lang.code for lang in config.languages]
     langs = [lang for lang in (args.langs or site_langs) if load_queries(lang)]

@@ -54,8 +54,8 @@ def first_service_name(prebuilt: Path) -> str:
 
 
 def measure(name: str, root: Path, out: Path, query: str, runs: int, browser) -> list[dict]:
-    from generator.build import build, check
-    from generator.searchindex import gzip_size
+    from generator.formats.search_index import gzip_size
+    from generator.pipeline.build import build, check
 
     t0 = time.time()
     build(root, out, None, "public", quiet=True)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__, scaffold
-from .errors import ContentError, format_problems
+from generator import __version__
+from generator.commands import scaffold
+from generator.errors import ContentError, format_problems
 
 ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
                     show_default=True, help="The content folder (holds mkdocs.yml).")
@@ -33,7 +34,7 @@ def check(root: Path, fmt: str, strict: bool, files: tuple[Path, ...]) -> None:
     FILES (optional) limit the report to those files; the whole tree is still checked, because
     a change in one file can break a reference in another.
     """
-    from .build import check as run_check
+    from generator.pipeline.build import check as run_check
 
     only = {_rel(root, f) for f in files}
     try:
@@ -83,7 +84,7 @@ def build(root: Path, out: Path | None, langs: tuple[str, ...], audience: str, s
     Only what changed since the last build into OUT is built again: a page whose content did
     not change is kept, and a language none of whose inputs changed is kept whole.
     """
-    from .build import build as run_build
+    from generator.pipeline.build import build as run_build
 
     out = out or root / "site"
     stats: dict[str, float] = {}
@@ -138,7 +139,7 @@ def new_article(id_: str, root: Path) -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 def serve(root: Path, lang: str | None, audience: str, port: int) -> None:
     """Live preview: rebuilds and reloads the page when content changes."""
-    from .serve import serve as run_serve
+    from generator.commands.serve import serve as run_serve
 
     run_serve(root, lang, audience, port)
 
@@ -159,7 +160,7 @@ def import_open311(path: Path, departments: Path | None, root: Path, force: bool
 
     Service definitions are read from services/<code>.json or .xml beside the list.
     """
-    from .importer import run
+    from generator.commands.import_open311 import run
 
     planned, report, counts = run(path, root, departments, force)
     for line in report.lines:
@@ -172,15 +173,20 @@ def import_open311(path: Path, departments: Path | None, root: Path, force: bool
                f"{root / 'catalog'}. Next: kb check --root {root}", err=True)
 
 
-from .review import review_cli  # noqa: E402
+from generator.commands.review import review_cli  # noqa: E402
+
 main.add_command(review_cli, "review")
-from .codeowners import codeowners_cli  # noqa: E402
+from generator.commands.codeowners import codeowners_cli  # noqa: E402
+
 main.add_command(codeowners_cli, "codeowners")
-from .diff import diff_cli  # noqa: E402
+from generator.commands.diff import diff_cli  # noqa: E402
+
 main.add_command(diff_cli, "diff")
-from .i18n_cli import i18n_cli  # noqa: E402
+from generator.commands.i18n import i18n_cli  # noqa: E402
+
 main.add_command(i18n_cli, "i18n")
-from .searchcli import search_cli  # noqa: E402
+from generator.commands.search import search_cli  # noqa: E402
+
 main.add_command(search_cli, "search")
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-
 from conftest import REPO
 
 DESKTOP = {"width": 1280, "height": 900}

@@ -179,7 +179,7 @@ def demo_site(demo_root, tmp_path_factory) -> Path:
 
     Returns the output folder (with public/ and agent/). Tests must not change it.
     """
-    from generator.build import build
+    from generator.pipeline.build import build
 
     out = tmp_path_factory.mktemp("demo-site") / "site"
     build(demo_root, out, quiet=True)

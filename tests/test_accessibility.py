@@ -12,9 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from browserkit import (DEMO_LANGS, HAS_CONSOLE, NO_CONSOLE, PHONE, WIDTHS, axe_violations,
-                        demo_lacks, new_page, search, settle)
+from browserkit import (
+    DEMO_LANGS,
+    HAS_CONSOLE,
+    NO_CONSOLE,
+    PHONE,
+    WIDTHS,
+    axe_violations,
+    demo_lacks,
+    new_page,
+    search,
+    settle,
+)
 from conftest import BASE_TREE, write_tree
 
 pytestmark = pytest.mark.browser
@@ -153,7 +162,7 @@ def test_language_chooser_has_no_axe_violations(pages, sites, width):
 @pytest.fixture(scope="module")
 def small_site(tmp_path_factory):
     """A two-language fixture city (English, Arabic) with the demo's Material settings."""
-    from generator.build import build
+    from generator.pipeline.build import build
 
     base = tmp_path_factory.mktemp("a11y")
     root = write_tree(base / "city", BASE_TREE)

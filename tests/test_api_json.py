@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from jsonschema import Draft202012Validator, FormatChecker
-
 from conftest import BASE_TREE, MKDOCS_YML, write_tree
+from jsonschema import Draft202012Validator, FormatChecker
 
 MARK = "ZZINTERNAL"
 TWO_LANGS = MKDOCS_YML.replace("      - {code: en, name: English}\n",
@@ -88,7 +87,7 @@ A tree fell.
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from generator.build import build
+    from generator.pipeline.build import build
 
     base = tmp_path_factory.mktemp("api")
     root = write_tree(base / "city", {
@@ -185,9 +184,10 @@ def test_every_public_field_of_the_yaml_is_in_the_public_catalog(built):
 
 def test_catalog_schema_covers_every_public_field_of_the_content_schemas():
     """A field added to the content model must be added to the catalog JSON too."""
-    from generator import api, schema
+    from generator.formats import catalog_json
+    from generator.pipeline import schema
 
-    out = api.output_schemas("https://x/")["catalog.schema.json"]["$defs"]
+    out = catalog_json.output_schemas("https://x/")["catalog.schema.json"]["$defs"]
     for kind in ("service", "department"):
         content = schema.raw_schema(schema.KIND_SCHEMAS[kind])["properties"]
         published = out[kind]["properties"]
@@ -200,7 +200,8 @@ def test_catalog_schema_covers_every_public_field_of_the_content_schemas():
 
 def test_generated_at_is_the_newest_content_commit_without_source_date_epoch(tmp_path, monkeypatch):
     from gitrepo import Repo
-    from generator.api import generated_at
+
+    from generator.formats.catalog_json import generated_at
 
     repo = Repo(tmp_path / "city")
     repo.commit({**BASE_TREE}, "content", date="2026-03-04T05:06:07+02:00")
@@ -253,8 +254,8 @@ def test_scaffolded_files_point_at_a_schema_the_site_publishes(kb, tmp_path):
         doc = path.read_text("utf-8")
         if path.suffix == ".yaml":  # the schema accepts the file it was scaffolded with
             # read as editors' YAML 1.2 tooling does (dates stay text), like kb itself
-            from generator.load import Doc, parse_yaml
-            from generator.schema import validator as content_validator
+            from generator.pipeline.load import Doc, parse_yaml
+            from generator.pipeline.schema import validator as content_validator
             parsed = Doc(path.name, kind, path.stem)
             parse_yaml(parsed, doc)
             assert not list(content_validator(kind).iter_errors(parsed.data))
@@ -263,7 +264,7 @@ def test_scaffolded_files_point_at_a_schema_the_site_publishes(kb, tmp_path):
 def test_demo_json_validates_and_public_has_no_internal_field(demo_site):
     for audience in ("public", "agent"):
         api = demo_site / audience / "api" / "v1"
-        langs = [p.name for p in api.iterdir() if p.is_dir() and p.name != "schema"]
+        langs = [p.name for p in catalog_json.iterdir() if p.is_dir() and p.name != "schema"]
         assert langs
         for lang in langs:
             for name in ("catalog", "articles"):

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import BASE_TREE, SERVICE, write_tree
 
 

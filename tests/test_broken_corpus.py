@@ -7,7 +7,6 @@ tests/test_check_errors.py has 21 more cases; none is repeated here.
 from __future__ import annotations
 
 import pytest
-
 from conftest import MKDOCS_YML
 
 S = "catalog/services/x.yaml"

@@ -8,7 +8,6 @@ import re
 
 import pytest
 import yaml
-
 from browserkit import DESKTOP, HAS_CONSOLE, NO_CONSOLE, new_page, watch_failures
 from conftest import REPO
 

@@ -11,8 +11,7 @@ import re
 
 import pytest
 import yaml
-
-from browserkit import (DEMO_LANGS, DESKTOP, PHONE, demo_lacks, new_page, search, watch_failures)
+from browserkit import DEMO_LANGS, DESKTOP, PHONE, demo_lacks, new_page, search, watch_failures
 from conftest import BASE_TREE, REPO, write_tree
 
 pytestmark = pytest.mark.browser
@@ -211,7 +210,7 @@ def test_site_works_under_a_sub_path(browser, serve, demo_site):
 @pytest.fixture(scope="module")
 def arabic_city(tmp_path_factory):
     """A fixture city in English and Arabic (the demo's Arabic is checked by the axe tests)."""
-    from generator.build import build
+    from generator.pipeline.build import build
 
     base = tmp_path_factory.mktemp("rtl")
     root = write_tree(base / "city", BASE_TREE)

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import SERVICE
 
 
@@ -24,8 +23,8 @@ def visible_text(html: str) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     from click.testing import CliRunner
-
     from conftest import BASE_TREE, write_tree
+
     from generator.cli import main
 
     root = write_tree(tmp_path_factory.mktemp("city"), {

@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import BASE_TREE, MKDOCS_YML, SERVICE, write_tree
-from generator import cache
-from generator.build import build
+
+from generator.pipeline import cache
+from generator.pipeline.build import build
 
 LANGS = MKDOCS_YML.replace("      - {code: en, name: English}\n",
                            "      - {code: en, name: English}\n      - {code: es, name: Español}\n")
@@ -86,6 +86,7 @@ def test_a_changed_translation_rebuilds_that_language_only(city):
     root, out, tmp = city
     po = root / "translations" / "es.po"
     from click.testing import CliRunner
+
     from generator.cli import main
 
     assert CliRunner().invoke(main, ["i18n", "init", "es", "--root", str(root)]).exit_code == 0
@@ -145,13 +146,13 @@ def test_a_build_of_some_languages_forgets_the_others(city):
 def test_a_language_built_in_shares_is_the_same_site(tmp_path, monkeypatch):
     """Five languages do not split evenly between two cores: a language's pages are then
     rendered by two mkdocs runs at once. The site is the same, byte for byte."""
-    from generator import language
+    from generator.pipeline import language_build
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     root = write_tree(tmp_path / "city", {**BASE_TREE, "mkdocs.yml": LANGS,
                                           "catalog/services/graffiti.yaml": SERVICE3})
     whole = run(root, tmp_path / "whole", audience="public", jobs=1)
-    monkeypatch.setattr(language, "SHARE_MIN_PAGES", 1)
+    monkeypatch.setattr(language_build, "SHARE_MIN_PAGES", 1)
     shared = run(root, tmp_path / "shared", audience="public", jobs=3)  # 2 languages, 3 jobs
     assert whole["pages rendered"] == shared["pages rendered"] == shared["pages"]
     assert tree_files(tmp_path / "shared" / "public") == tree_files(tmp_path / "whole" / "public")

@@ -10,12 +10,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
 from conftest import BASE_TREE, SERVICE, write_tree
-from generator import changes
-from generator.build import check
-from generator.model import build_site
 from gitrepo import Repo, clean_env
+
+from generator.formats import changes
+from generator.pipeline.build import check
+from generator.pipeline.model import build_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 import yaml
-
 from conftest import MKDOCS_YML, REPO, SERVICE2
 from gitrepo import Repo
 

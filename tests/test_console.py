@@ -9,9 +9,8 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import BASE_TREE, DEPARTMENT, StaticServer, write_tree
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +65,7 @@ CITY_TZ_AWAY = "Asia/Tokyo"  # the browser is far from the city (America/Chicago
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from generator.build import build
+    from generator.pipeline.build import build
 
     root = write_tree(tmp_path_factory.mktemp("console-city"), TREE)
     out = root / "site"

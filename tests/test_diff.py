@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import BASE_TREE, MKDOCS_YML, SERVICE
 from gitrepo import Repo
 

@@ -5,7 +5,6 @@ with a broken flow writes nothing."""
 from __future__ import annotations
 
 import pytest
-
 from test_check_errors import errors_of
 
 HEAD = "---\ntitle: Triage\nflow:\n  start: q\n  steps:\n"

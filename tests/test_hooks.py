@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import hooks
-from generator.build import check
-from generator.i18n import interface_translations
-from generator.language import mkdocs_build
-from generator.model import build_site
-from generator.render import write_project
-from generator.translate import translate
+from generator.engine import hooks
+from generator.i18n.locale import interface_translations
+from generator.pipeline.build import check
+from generator.pipeline.language_build import mkdocs_build
+from generator.pipeline.model import build_site
+from generator.pipeline.render import write_project
+from generator.pipeline.translate import translate
 
 
 def _project(root: Path, work: Path, lang: str, name: str) -> Path:

@@ -12,11 +12,11 @@ from urllib.parse import urljoin
 
 import pytest
 from babel.messages.pofile import read_po
-
 from conftest import BASE_TREE, MKDOCS_YML, write_tree
-from generator import mdsplit, po
-from generator.build import build
-from generator.translate import FIELDS
+
+from generator.i18n import catalog, mdsplit
+from generator.pipeline.build import build
+from generator.pipeline.translate import FIELDS
 
 LANGS = MKDOCS_YML.replace("      - {code: en, name: English}\n", (
     "      - {code: en, name: English}\n"
@@ -58,7 +58,7 @@ def fill(path: Path, translations: dict[str, str], fuzzy: set[str] = frozenset()
             msg.string = (value,) * cat.num_plurals if isinstance(msg.id, tuple) else value
             if key in fuzzy:
                 msg.flags.add("fuzzy")
-    path.write_bytes(po.render(cat))
+    path.write_bytes(catalog.render(cat))
 
 
 def pot_ids(root: Path) -> dict[str, list]:
@@ -106,7 +106,7 @@ def test_extract_is_stable_and_complete(make_tree, kb):
 def test_every_translatable_field_is_translated():
     """The translate stage covers every field the schemas mark x-translate."""
     for kind, mapped in FIELDS.items():
-        assert {p for p, _ in po.translatable_fields(kind)} == mapped, kind
+        assert {p for p, _ in catalog.translatable_fields(kind)} == mapped, kind
 
 
 LONG = ("Potholes get filled within three business days, and the crew checks the rest of the "
@@ -125,7 +125,7 @@ def test_update_marks_changed_source_fuzzy(make_tree, kb):
     article.write_text(article.read_text().replace("three business days", "two business days"))
     result = kb("i18n", "update", "--root", root)
     assert result.exit_code == 0, result.output
-    cat = po.read(es)
+    cat = catalog.read(es)
     changed = cat[LONG.replace("three", "two")]
     assert changed.fuzzy and changed.string.startswith("Los baches")
     assert changed.previous_id == [LONG]  # '#| msgid', for the translator's tool to compare
@@ -147,10 +147,10 @@ def test_a_text_that_comes_back_gets_its_translation_back(make_tree, kb):
     original = article.read_text()
     article.write_text(original.replace("A crew visits.\n", ""))
     assert kb("i18n", "update", "--root", root).exit_code == 0
-    assert "A crew visits." not in po.read(es) and '#~ msgid "A crew visits."' in es.read_text()
+    assert "A crew visits." not in catalog.read(es) and '#~ msgid "A crew visits."' in es.read_text()
     article.write_text(original)
     assert kb("i18n", "update", "--root", root).exit_code == 0
-    back = po.read(es)["A crew visits."]
+    back = catalog.read(es)["A crew visits."]
     assert back.string == "Una cuadrilla acude." and not back.fuzzy
 
 
@@ -200,6 +200,7 @@ def test_translation_that_drops_a_placeholder_is_an_error(make_tree, kb):
 @pytest.fixture(scope="module")
 def small_site(tmp_path_factory):
     from click.testing import CliRunner
+
     from generator.cli import main
 
     root = write_tree(tmp_path_factory.mktemp("i18n") / "city",
@@ -390,12 +391,12 @@ def test_demo_translation_files_are_current(demo_root, tmp_path):
             shutil.copytree(src, copy / part)
         elif src.exists():
             shutil.copy(src, copy / part)
-    path, changed, _ = po.extract(copy)
+    path, changed, _ = catalog.extract(copy)
     assert not changed, "translations/content.pot is stale: run 'kb i18n update'"
 
 
 def test_demo_spanish_and_french_are_complete_real_translations(demo_root):
-    report = po.status(demo_root)["languages"]
+    report = catalog.status(demo_root)["languages"]
     for lang in ("es", "fr"):
         assert report[lang]["percent"] == 100.0, (lang, report[lang])
         with (demo_root / "translations" / f"{lang}.po").open("rb") as fh:

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import yaml
-
 from conftest import MKDOCS_YML, write_tree
 
 DATA = Path(__file__).parent / "data" / "open311"

@@ -14,7 +14,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import MKDOCS_YML, write_tree
 
 PAYLOADS = [
@@ -126,7 +125,7 @@ def planted_fields(files: dict[str, str]) -> set:
 
 def free_text_fields() -> set:
     """Every string field the schemas allow free text in (no pattern, no enum)."""
-    from generator import schema
+    from generator.pipeline import schema
 
     out = set()
     for kind, name in schema.KIND_SCHEMAS.items():
@@ -142,7 +141,7 @@ NOT_PLANTED = {("config", ("languages", "*", "locale")), ("config", ("logo",))}
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
-    from generator.build import build
+    from generator.pipeline.build import build
 
     root, fields = planted_tree(tmp_path_factory.mktemp("inject") / "city")
     out = root / "site"

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import BASE_TREE, write_tree
-from generator import schema
+
+from generator.pipeline import schema
 
 KINDS = {  # kind -> (file of the fixture tree, its YAML document)
     "service": "catalog/services/pothole-repair.yaml",
@@ -113,7 +113,7 @@ def front_matter(text: str) -> tuple[dict, str]:
 
 @pytest.fixture(scope="module")
 def leak_site(tmp_path_factory):
-    from generator.build import build
+    from generator.pipeline.build import build
 
     planter = Planter()
     files = dict(BASE_TREE)
@@ -213,7 +213,7 @@ def test_every_marker_is_in_the_agent_site_in_every_language(leak_site):
 
 @pytest.mark.parametrize("audience", ["public", "agent"])
 def test_live_preview_writes_console_data_for_agents_only(make_tree, tmp_path, audience):
-    from generator.serve import preview
+    from generator.commands.serve import preview
 
     site_dir = tmp_path / "preview"
     preview(make_tree(), None, audience, tmp_path / "work", site_dir)

@@ -52,7 +52,7 @@ if __name__ == "__main__":  # write the manifest from a fresh build of the demo
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1790000000")  # the same as tests/conftest.py
     repo = Path(__file__).resolve().parent.parent
     sys.path.insert(0, str(repo))
-    from generator.build import build
+    from generator.pipeline.build import build
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 import xmltodict
 import yaml
-from georeport import GeoReport
-
 from conftest import BASE_TREE, MKDOCS_YML, write_tree
+from georeport import GeoReport
 
 DATA = Path(__file__).parent / "data" / "open311"
 LISTS = ["bloomington-2018-services.json", "bloomington-2012-services.json", "giessen-services.xml"]
@@ -61,7 +60,7 @@ def odd_tree(root: Path, mkdocs: str = MKDOCS_YML) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The odd-code tree in two languages, built for both audiences."""
-    from generator.build import build
+    from generator.pipeline.build import build
 
     base = tmp_path_factory.mktemp("open311")
     root = odd_tree(base / "city", TWO_LANGS)
@@ -331,7 +330,7 @@ def odd_list(folder: Path, fmt: str) -> Path:
         {"variable": True, "code": "size", "datatype": "singlevaluelist", "required": False,
          "datatype_description": "Pick one", "order": 1, "description": "How big?",
          "values": [{"key": 1, "name": "Small"}, {"key": 2, "name": "Large"}]}]}
-    from generator.open311 import to_json, to_xml
+    from generator.formats.open311 import to_json, to_xml
 
     folder.mkdir(parents=True, exist_ok=True)
     if fmt == "json":

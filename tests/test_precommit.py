@@ -15,7 +15,6 @@ import sys
 
 import pytest
 import yaml
-
 from conftest import BASE_TREE, REPO, SERVICE2
 from gitrepo import Repo
 

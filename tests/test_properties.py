@@ -8,13 +8,13 @@ import string
 
 import pytest
 import yaml
+from conftest import ARTICLE, BASE_TREE, DEPARTMENT, SERVICE, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ARTICLE, BASE_TREE, DEPARTMENT, SERVICE, write_tree
-from generator.build import check
 from generator.errors import ContentError
-from generator.model import build_site
+from generator.pipeline.build import check
+from generator.pipeline.model import build_site
 
 SETTINGS = dict(deadline=None, database=None, derandomize=False,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -160,7 +160,7 @@ def _slots(node):
 @st.composite
 def near_valid(draw):
     """A valid document with one value somewhere replaced by something random."""
-    from generator.load import Doc, parse_yaml
+    from generator.pipeline.load import Doc, parse_yaml
 
     kind = draw(st.sampled_from(sorted(VALID)))
     text = VALID[kind]
@@ -192,7 +192,7 @@ def near_valid(draw):
 def test_the_fast_schema_check_agrees_with_the_full_one(case):
     """kb check asks jsonschema-rs first and jsonschema only for documents it rejects: the two
     must agree, or an invalid document could pass."""
-    from generator import schema
+    from generator.pipeline import schema
 
     kind, data = case
     full = next(iter(schema.validator(kind).iter_errors(data)), None) is None

@@ -11,12 +11,11 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import quote
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import yaml
-
 from conftest import REPO
 
 DOC = REPO / "docs" / "publishing.md"
@@ -292,7 +291,8 @@ def test_not_found_page_under_a_sub_path_in_the_browser(browser, tmp_path_factor
     from site_url, since it is served at any depth)."""
     from browserkit import DESKTOP, new_page, watch_failures
     from conftest import BASE_TREE, write_tree
-    from generator.build import build
+
+    from generator.pipeline.build import build
 
     base = tmp_path_factory.mktemp("nginx-subpath")
     root = write_tree(base / "city", BASE_TREE)

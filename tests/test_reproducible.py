@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import BASE_TREE, write_tree
 
 
@@ -25,7 +24,7 @@ def assert_identical(a: Path, b: Path) -> None:
 
 
 def test_two_builds_of_a_tree_are_byte_identical(tmp_path, monkeypatch):
-    from generator.build import build
+    from generator.pipeline.build import build
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     root = write_tree(tmp_path / "city", {
@@ -41,7 +40,7 @@ def test_two_builds_of_a_tree_are_byte_identical(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_two_builds_of_the_demo_are_byte_identical(demo_root, demo_site, tmp_path):
-    from generator.build import build
+    from generator.pipeline.build import build
 
     build(demo_root, tmp_path / "again", quiet=True)
     assert_identical(demo_site, tmp_path / "again")

@@ -7,7 +7,6 @@ import json
 import re
 
 import pytest
-
 from conftest import ARTICLE, SERVICE2
 
 AS_OF = "2026-09-21"
@@ -112,8 +111,8 @@ def test_owner_without_reviewer_warns_only_when_reviewers_are_used(make_tree, kb
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     from click.testing import CliRunner
-
     from conftest import BASE_TREE, write_tree
+
     from generator.cli import main
 
     root = write_tree(tmp_path_factory.mktemp("review") / "city", {**BASE_TREE, **TREE})

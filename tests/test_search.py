@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import searchindex
-from generator.build import build
+from generator.formats import search_index
+from generator.pipeline.build import build
 
 REPO = Path(__file__).resolve().parent.parent
 NODE_SCRIPT = REPO / "tests" / "js" / "search.js"
@@ -132,13 +132,13 @@ def test_agent_words_stay_out_of_public_indexes(make_tree, kb):
 
 
 def test_index_is_deterministic(make_tree):
-    from generator.build import check
-    from generator.model import build_site
+    from generator.pipeline.build import check
+    from generator.pipeline.model import build_site
 
     checked = check(make_tree())
     site = build_site(checked.tree, checked.config, "public")
-    assert searchindex.dumps(searchindex.build_index(site, "en")) == \
-        searchindex.dumps(searchindex.build_index(site, "en"))
+    assert search_index.dumps(search_index.build_index(site, "en")) == \
+        search_index.dumps(search_index.build_index(site, "en"))
 
 
 def test_quick_builder_makes_lunrs_own_index(demo_root, monkeypatch):
@@ -146,10 +146,10 @@ def test_quick_builder_makes_lunrs_own_index(demo_root, monkeypatch):
     the demo and both audiences (stemmers, stop words and word characters differ)."""
     from lunr.builder import Builder
 
-    from generator.build import check
-    from generator.i18n import interface_translations
-    from generator.model import build_site
-    from generator.translate import translate
+    from generator.i18n.locale import interface_translations
+    from generator.pipeline.build import check
+    from generator.pipeline.model import build_site
+    from generator.pipeline.translate import translate
 
     checked = check(demo_root)
     config = checked.config
@@ -158,10 +158,10 @@ def test_quick_builder_makes_lunrs_own_index(demo_root, monkeypatch):
         source = build_site(checked.tree, config, audience)
         for lang in [lg.code for lg in config.languages]:
             site = translate(source, lang, interface_translations(config.root, lang, config.source.code))
-            quick = searchindex.dumps(searchindex.build_index(site, lang))
+            quick = search_index.dumps(search_index.build_index(site, lang))
             with monkeypatch.context() as m:
-                m.setattr(searchindex, "_Builder", Builder)
-                own = searchindex.dumps(searchindex.build_index(site, lang))
+                m.setattr(search_index, "_Builder", Builder)
+                own = search_index.dumps(search_index.build_index(site, lang))
             assert quick == own, (audience, lang)
             assert len(json.loads(own)["index"]["invertedIndex"]) > 100
             compared += 1
@@ -178,15 +178,15 @@ def test_quick_builder_on_odd_documents():
 
     def index(cls):
         builder = cls()
-        builder.pipeline.add(*searchindex.pipeline_functions("en"))
+        builder.pipeline.add(*search_index.pipeline_functions("en"))
         builder.ref("ref")
         for name, boost in (("title", 3), ("body", 1), ("tags", 2)):
             builder.field(name, boost=boost)
         for doc in docs:
             builder.add(doc, attributes={"boost": 2 if doc["ref"] == "a" else 1})
-        return searchindex.dumps(builder.build().serialize())
+        return search_index.dumps(builder.build().serialize())
 
-    assert index(searchindex._Builder) == index(Builder)
+    assert index(search_index._Builder) == index(Builder)
 
 
 # --- Spanish and French: trees whose source language is that language ------------------------
@@ -306,7 +306,7 @@ def test_demo_indexes_agree_with_lunr_js(demo_site):
         data = json.loads(index_file.read_text("utf-8"))
         js = node_search(index_file, queries)
         for query, hits in zip(queries, js):
-            ours = searchindex.search(data, query, 5)
+            ours = search_index.search(data, query, 5)
             assert ours and hits, (lang, query)
             assert f"{ours[0]['kind']}:{ours[0]['id']}" == hits[0][0], (lang, query)
         checked += 1

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ARTICLE, BASE_TREE, SERVICE, write_tree
-from generator.serve import Preview
+
+from generator.commands.serve import Preview
 
 SERVICE3 = ("name: Graffiti removal\ndepartment: parks\ngroup: Clean streets\n"
             "summary: Report graffiti on public property.\nrelated: [pothole-repair]\n")
@@ -67,7 +67,7 @@ def test_an_edit_builds_what_it_reaches_and_matches_a_fresh_preview(tmp_path, ed
 
 
 def test_a_service_renamed_to_another_letter_of_a_long_a_to_z(tmp_path, monkeypatch):
-    from generator import render
+    from generator.pipeline import render
 
     monkeypatch.setattr(render, "A_TO_Z_ONE_PAGE", 2)  # a page per letter from 3 entries on
     root = write_tree(tmp_path / "city", TREE)
@@ -82,7 +82,7 @@ def test_a_service_renamed_to_another_letter_of_a_long_a_to_z(tmp_path, monkeypa
 
 
 def test_long_lists_over_several_pages_stay_right(tmp_path, monkeypatch):
-    from generator import render
+    from generator.pipeline import render
 
     monkeypatch.setattr(render, "LIST_PAGE", 1)  # every list: a page per entry
     root = write_tree(tmp_path / "city", TREE)

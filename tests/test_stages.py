@@ -3,12 +3,11 @@ render escapes plain text."""
 
 from __future__ import annotations
 
-
-from generator import schema
 from generator.errors import Problems
-from generator.load import Doc, load_tree, parse_yaml
-from generator.model import build_site, make_config, split_agent_blocks
-from generator.render import esc_text
+from generator.pipeline import schema
+from generator.pipeline.load import Doc, load_tree, parse_yaml
+from generator.pipeline.model import build_site, make_config, split_agent_blocks
+from generator.pipeline.render import esc_text
 
 
 def test_load_keeps_line_and_column_of_every_value():

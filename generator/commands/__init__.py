@@ -1,0 +1,1 @@
+"""The `kb` commands that are not the build, each a thin layer over the pipeline."""

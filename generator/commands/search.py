@@ -1,0 +1,64 @@
+"""`kb search QUERY`: the site's search from a terminal, from the prebuilt index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from generator.errors import KbError
+from generator.formats import search_index
+
+
+def load_index(root: Path, lang: str | None, audience: str) -> tuple[dict, str | None]:
+    """(prebuilt index, note): the built api/v1/<lang>/search-index.json when there is one, else
+    the same index made in memory from the content (nothing is written)."""
+    from generator.i18n.locale import interface_translations
+    from generator.pipeline.build import check
+    from generator.pipeline.model import build_site
+    from generator.pipeline.translate import translate
+
+    checked = check(root)
+    config = checked.config
+    codes = [lang_.code for lang_ in config.languages]
+    lang = lang or config.source.code
+    if lang not in codes:
+        raise KbError(f"--lang {lang}: not a language of this site (mkdocs.yml extra.kb."
+                      f"languages has: {', '.join(codes)})")
+    built = root / "site" / audience / "api" / "v1" / lang / "search-index.json"
+    if built.is_file():
+        return json.loads(built.read_text("utf-8")), None
+    source = build_site(checked.tree, config, audience)
+    site = translate(source, lang, interface_translations(config.root, lang, config.source.code))
+    note = f"no built index at {built}; searched the content directly (kb build writes the index)"
+    return json.loads(search_index.dumps(search_index.build_index(site, lang))), note
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="The content folder (holds mkdocs.yml).")
+@click.option("--lang", default=None, help="Language to search [default: the source language].")
+@click.option("--audience", type=click.Choice(["public", "agent"]), default="public",
+              show_default=True, help="agent: also agent-only answers and scripts.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def search_cli(query: str, root: Path, lang: str | None, audience: str, limit: int,
+               fmt: str) -> None:
+    """Search services, answers and departments the way the site's search box does."""
+    data, note = load_index(root, lang, audience)
+    if note:
+        click.echo(note, err=True)
+    results = search_index.search(data, query, limit)
+    if fmt == "json":
+        click.echo(json.dumps({"query": query, "lang": data["lang"], "audience": audience,
+                               "results": results}, ensure_ascii=False, indent=2))
+        return
+    if not results:
+        click.echo(f"No results for {query!r}.")
+        return
+    width = max(len(r["title"]) for r in results)
+    for r in results:
+        click.echo(f"{r['rank']:>3}. {r['title']:<{width}}  {r['kind']:<10}  {r['url']}")

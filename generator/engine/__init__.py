@@ -1,0 +1,1 @@
+"""What the site engine needs: the hooks and theme of the generated projects."""

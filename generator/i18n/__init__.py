@@ -1,0 +1,1 @@
+"""Languages: PO files, translatable units of Markdown, interface messages, locale formats."""

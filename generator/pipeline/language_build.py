@@ -1,0 +1,257 @@
+"""One language of one audience, built in steps that may run in processes of their own.
+
+1. ``prepare``: translate the model, render the mkdocs project, and decide what the last build
+   can give (see cache.py): the whole language, or the HTML of every page whose Markdown did
+   not change. What is left to render is split into shares when two cores would otherwise wait
+   on one language (five languages do not split evenly between two cores).
+2. ``render_share``: mkdocs renders one share of the pages. Every share is a build of the whole
+   project (links and navigation as they will be) in which the pages of the other shares already
+   have a file, so mkdocs' dirty build leaves them alone.
+3. ``finish``: the shares' pages join the first share's folder, then the search index and the
+   files for other tools are written.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from generator.formats.search_index import write_material_index
+from generator.i18n.locale import interface_translations
+from generator.pipeline import cache, export
+from generator.pipeline.model import Config, Site
+from generator.pipeline.render import write_project
+from generator.pipeline.translate import translate
+
+SHARE_MIN_PAGES = 300  # fewer pages to render than this: not worth a second mkdocs run
+
+
+@dataclass
+class Context:
+    """What every step needs (a forked child has it without being sent it)."""
+
+    config: Config
+    sources: dict[str, Site]  # audience -> the model in the source language
+    langs: list[str]
+    out: Path  # the output folder: its live site is the cache
+    stages: dict[str, Path]  # audience -> staging folder
+    work: Path  # where the generated mkdocs projects go
+    stamp: str  # generated_at of the JSON
+    events: Any  # the content's history, for the change lists
+    inputs: str  # cache.inputs_digest
+    use_cache: bool
+    shares: int  # how many shares a language with many pages to render is split into
+
+
+@dataclass
+class Plan:
+    """What `prepare` decided for one language."""
+
+    audience: str
+    lang: str
+    digest: str
+    key: str = ""
+    pages: dict[str, str] = field(default_factory=dict)  # docs path -> hash of its Markdown
+    shares: list[list[str]] = field(default_factory=list)  # docs paths mkdocs renders, per share
+    reused: cache.Manifest | None = None  # the whole language from the last build
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Built:
+    audience: str
+    lang: str
+    manifest: cache.Manifest
+    rendered: int  # pages mkdocs rendered
+    warnings: list[str]
+    timings: dict[str, float]
+
+
+@contextmanager
+def timed(timings: dict[str, float] | None, stage: str) -> Iterator[None]:
+    """Add the seconds spent in the block to timings[stage]."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def _project_dir(ctx: Context, aud: str, lang: str) -> Path:
+    return ctx.work / f"{aud}-{lang}"
+
+
+def _share_dir(ctx: Context, plan: Plan, i: int) -> Path:
+    """Where share i writes: the staging folder of the language for the first share."""
+    if i == 0:
+        return ctx.stages[plan.audience] / plan.lang
+    return ctx.work / f"{plan.audience}-{plan.lang}.share{i}"
+
+
+def prepare(ctx: Context, aud: str, lang: str) -> Plan:
+    config, stage, live = ctx.config, ctx.stages[aud], ctx.out / aud / lang
+    digest = cache.task_digest(ctx.inputs, aud, lang, ctx.langs,
+                               config.root / "translations" / f"{lang}.po")
+    plan = Plan(aud, lang, digest)
+    old = cache.read(ctx.out, aud, lang) if ctx.use_cache else None
+    if old is not None and old.digest == digest:  # nothing it is made from has changed
+        with timed(plan.timings, "reuse"):
+            cache.link_tree(live, stage / lang)
+            for rel in old.files:
+                cache.link(ctx.out / aud / rel, stage / rel)
+        plan.reused = old
+        return plan
+    with timed(plan.timings, "render"):
+        messages = interface_translations(config.root, lang, config.source.code)
+        site = translate(ctx.sources[aud], lang, messages)
+        project_dir = _project_dir(ctx, aud, lang)
+        shutil.rmtree(project_dir, ignore_errors=True)
+        project = write_project(site, ctx.sources[aud], lang, messages, config.root, project_dir,
+                                stage / lang, ctx.out / cache.FOLDER / "templates")
+        plan.key = cache.project_key(project.dir, project.site_dir)
+        plan.pages = {p.path: cache.page_hash(p.text) for p in project.pages}
+        render = list(plan.pages)
+        if old is not None and old.key == plan.key:
+            render = _link_unchanged(project_dir, stage / lang, plan.pages, old, live)
+        sizes = {p.path: len(p.text) for p in project.pages}
+        plan.shares = _split(render, sizes, ctx.shares if len(render) >= SHARE_MIN_PAGES else 1)
+    return plan
+
+
+def _split(paths: list[str], sizes: dict[str, int], n: int) -> list[list[str]]:
+    """`paths` in n shares of about the same amount of Markdown, each in the site's order."""
+    shares: list[list[str]] = [[] for _ in range(max(1, n))]
+    load = [0] * len(shares)
+    for path in sorted(paths, key=lambda p: (-sizes[p], p)):
+        i = load.index(min(load))
+        shares[i].append(path)
+        load[i] += sizes[path]
+    return [sorted(s) for s in shares if s] or [[]]
+
+
+def _link_unchanged(project_dir: Path, site_dir: Path, pages: dict[str, str],
+                    old: cache.Manifest, live: Path) -> list[str]:
+    """Link the live HTML of every page whose Markdown is unchanged into the new site, and date
+    its source back, so that mkdocs' dirty build leaves it. Returns the pages left to render."""
+    render = []
+    for path, digest in pages.items():
+        html_file = live / page_url(path) / "index.html"
+        if old.pages.get(path) != digest or not html_file.is_file():
+            render.append(path)
+            continue
+        cache.link(html_file, site_dir / page_url(path) / "index.html")
+        os.utime(project_dir / "docs" / path, (0, 0))
+    return render
+
+
+def render_share(ctx: Context, plan: Plan, i: int) -> tuple[list[str], dict[str, float]]:
+    """mkdocs renders share i of the plan's pages; returns its warnings and timings."""
+    timings: dict[str, float] = {}
+    with timed(timings, "mkdocs"):
+        project_dir = _project_dir(ctx, plan.audience, plan.lang)
+        site_dir = _share_dir(ctx, plan, i)
+        mine = set(plan.shares[i])
+        config_file = project_dir / "mkdocs.yml"
+        if i > 0:
+            shutil.rmtree(site_dir, ignore_errors=True)  # a killed build's share: nothing to keep
+            config = yaml.safe_load(config_file.read_text("utf-8"))
+            config["site_dir"] = str(site_dir)
+            config_file = project_dir / f"mkdocs.share{i}.yml"
+            config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+        for path in plan.pages:  # every other page already has a file: mkdocs leaves it
+            target = site_dir / page_url(path) / "index.html"
+            if path not in mine and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.touch()
+        dirty = len(mine) < len(plan.pages)
+        warnings = mkdocs_build(str(config_file), dirty=dirty)
+    return warnings, timings
+
+
+def finish(ctx: Context, plan: Plan) -> Built:
+    """Gather the shares and write the search index and the files for other tools."""
+    timings = dict(plan.timings)
+    if plan.reused is not None:
+        return Built(plan.audience, plan.lang, plan.reused, 0, [], timings)
+    stage = ctx.stages[plan.audience]
+    with timed(timings, "export"):
+        for i in range(1, len(plan.shares)):
+            share = _share_dir(ctx, plan, i)
+            for path in plan.shares[i]:
+                os.replace(share / page_url(path) / "index.html",
+                           stage / plan.lang / page_url(path) / "index.html")
+            shutil.rmtree(share, ignore_errors=True)
+        config = ctx.config
+        messages = interface_translations(config.root, plan.lang, config.source.code)
+        site = translate(ctx.sources[plan.audience], plan.lang, messages)
+        index = stage / plan.lang / "search" / "search_index.json"
+        if index.is_file():
+            write_material_index(index, site, plan.lang)
+        files, part = export.language(site, plan.lang, ctx.langs, stage, ctx.stamp, ctx.events)
+    manifest = cache.Manifest(plan.digest, plan.key, plan.pages,
+                              sorted(f.relative_to(stage).as_posix() for f in files), part)
+    rendered = sum(len(s) for s in plan.shares)
+    return Built(plan.audience, plan.lang, manifest, rendered, [], timings)
+
+
+def page_url(path: str) -> str:
+    """The URL (relative to the language's root) mkdocs gives a docs page: 'services/x.md' ->
+    'services/x/', 'index.md' -> ''."""
+    stem = path[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return stem + "/"
+
+
+def mkdocs_build(config_file: str, dirty: bool = False) -> list[str]:
+    """Build one generated mkdocs project; returns mkdocs' warnings. `dirty`: render only the
+    pages whose source is newer than their HTML (the others are already in the site folder)."""
+    from mkdocs.commands.build import build as mk_build
+    from mkdocs.config import load_config
+    from mkdocs.config.defaults import MkDocsConfig
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    caught: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
+            if record.levelno >= logging.WARNING and not message.startswith(_DIRTY_WARNING):
+                caught.append(message)
+
+    log = logging.getLogger("mkdocs")
+    handler = Collect()
+    log.addHandler(handler)
+    log.setLevel(logging.WARNING)
+    log.propagate = False
+    try:
+        # mkdocs keeps plugins that have startup hooks for the next build in the same process
+        # (for its own serve); Material's search then merges the last build's entries into this
+        # one's. Every kb build is a build of its own.
+        MkDocsConfig.plugins.plugin_cache.clear()
+        cfg = load_config(config_file)
+        cfg.plugins.on_startup(command="build", dirty=dirty)
+        try:
+            mk_build(cfg, dirty=dirty)
+        except RecursionError:  # Markdown nested thousands deep (quotes, lists, emphasis)
+            pages = [m for m in caught if m.startswith("Error reading page")]
+            return ["content nested too deeply to render (thousands of nested lists, quotes or "
+                    "emphasis marks); " + ("; ".join(pages) or "simplify the Markdown")]
+        finally:
+            cfg.plugins.on_shutdown()
+    finally:
+        log.removeHandler(handler)
+    return caught
+
+
+# What mkdocs says of every dirty build; kb's dirty builds give every page they leave a file.
+_DIRTY_WARNING = "A 'dirty' build is being performed"
