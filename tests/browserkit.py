@@ -27,8 +27,8 @@ def configured_languages(root: Path = REPO) -> list[str]:
 
 
 DEMO_LANGS = configured_languages()
-HAS_CONSOLE = (REPO / "generator" / "theme" / "kb-console.html").exists()
-NO_CONSOLE = "the agent console (generator/theme/kb-console.html) is not in this checkout"
+HAS_CONSOLE = (REPO / "generator" / "engine" / "theme" / "kb-console.html").exists()
+NO_CONSOLE = "the agent console (generator/engine/theme/kb-console.html) is not in this checkout"
 
 
 def demo_lacks(lang: str) -> str:

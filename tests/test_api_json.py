@@ -264,7 +264,7 @@ def test_scaffolded_files_point_at_a_schema_the_site_publishes(kb, tmp_path):
 def test_demo_json_validates_and_public_has_no_internal_field(demo_site):
     for audience in ("public", "agent"):
         api = demo_site / audience / "api" / "v1"
-        langs = [p.name for p in catalog_json.iterdir() if p.is_dir() and p.name != "schema"]
+        langs = [p.name for p in api.iterdir() if p.is_dir() and p.name != "schema"]
         assert langs
         for lang in langs:
             for name in ("catalog", "articles"):

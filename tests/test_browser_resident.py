@@ -11,7 +11,15 @@ import re
 
 import pytest
 import yaml
-from browserkit import DEMO_LANGS, DESKTOP, PHONE, demo_lacks, new_page, search, watch_failures
+from browserkit import (
+    DEMO_LANGS,
+    DESKTOP,
+    PHONE,
+    demo_lacks,
+    new_page,
+    search,
+    watch_failures,
+)
 from conftest import BASE_TREE, REPO, write_tree
 
 pytestmark = pytest.mark.browser

@@ -14,6 +14,7 @@ import pytest
 from babel.messages.pofile import read_po
 from conftest import BASE_TREE, MKDOCS_YML, write_tree
 
+from generator.commands.i18n import load
 from generator.i18n import catalog, mdsplit
 from generator.pipeline.build import build
 from generator.pipeline.translate import FIELDS
@@ -391,12 +392,12 @@ def test_demo_translation_files_are_current(demo_root, tmp_path):
             shutil.copytree(src, copy / part)
         elif src.exists():
             shutil.copy(src, copy / part)
-    path, changed, _ = catalog.extract(copy)
+    path, changed, _ = catalog.extract(copy, load(copy))
     assert not changed, "translations/content.pot is stale: run 'kb i18n update'"
 
 
 def test_demo_spanish_and_french_are_complete_real_translations(demo_root):
-    report = catalog.status(demo_root)["languages"]
+    report = catalog.status(demo_root, load(demo_root))["languages"]
     for lang in ("es", "fr"):
         assert report[lang]["percent"] == 100.0, (lang, report[lang])
         with (demo_root / "translations" / f"{lang}.po").open("rb") as fh:

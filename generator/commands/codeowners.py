@@ -16,10 +16,12 @@ from pathlib import Path
 
 import click
 
-from generator.commands.review import owner_of
+from generator.commands.options import ROOT
 from generator.errors import KbError
-from generator.formats.changes import git_prefix
+from generator.git import git_prefix
+from generator.pipeline.build import check
 from generator.pipeline.load import Tree
+from generator.pipeline.reviews import owner_of
 
 HEADER = """\
 # Written by `kb codeowners` from the owner fields of the content and from extra.kb.reviewers
@@ -78,8 +80,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 @click.command("codeowners")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The content folder (holds mkdocs.yml).")
+@ROOT
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write [default: ROOT/CODEOWNERS; .github/CODEOWNERS and "
                    ".gitlab/CODEOWNERS work too].")
@@ -87,7 +88,6 @@ def write_atomically(path: Path, text: str) -> None:
               help="Write nothing; exit 1 when the file is missing or out of date.")
 def codeowners_cli(root: Path, output: Path | None, check_only: bool) -> None:
     """Write CODEOWNERS from the owner fields, so each department reviews its own content."""
-    from generator.pipeline.build import check
 
     checked = check(root)
     kb = checked.tree.config.get(("extra", "kb")) or {}

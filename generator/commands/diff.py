@@ -18,9 +18,12 @@ from pathlib import Path
 
 import click
 
+from generator.commands.options import ROOT
 from generator.errors import KbError, Problems
-from generator.formats.changes import git
+from generator.git import git
+from generator.i18n import mdsplit
 from generator.pipeline import schema
+from generator.pipeline.build import check
 from generator.pipeline.load import Doc, Tree, load_tree
 from generator.pipeline.model import split_agent_blocks
 
@@ -91,7 +94,6 @@ class Translations:
         blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
         if len(blocks) > 1 and all(b in self.done for b in blocks):
             return "\n\n".join(self.done[b] for b in blocks)
-        from generator.i18n import mdsplit  # Markdown is translated block by block (kb i18n extract)
         units = mdsplit.messages(text)
         if units and all(u.text in self.done for u in units):
             return mdsplit.join(mdsplit.split(text), lambda u: self.done[u.text])
@@ -257,7 +259,6 @@ def _translation_changes(a: Doc, b: Doc, old_tr: Translations, new_tr: Translati
 
 def diff(root: Path, ref: str) -> dict:
     """The report of `kb diff REF` as data."""
-    from generator.pipeline.build import check
 
     checked = check(root)
     new_tree, config = checked.tree, checked.config
@@ -335,8 +336,7 @@ def format_text(rep: dict) -> str:
 
 @click.command("diff")
 @click.argument("ref")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The content folder (holds mkdocs.yml).")
+@ROOT
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def diff_cli(ref: str, root: Path, fmt: str) -> None:

@@ -6,8 +6,17 @@ from pathlib import Path
 
 import click
 
-ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-                    show_default=True, help="The content folder (holds mkdocs.yml).")
+from generator.commands.options import ROOT
+from generator.i18n import catalog
+from generator.pipeline.build import check
+
+
+def load(root: Path) -> catalog.Loaded:
+    """The checked content, as the translation commands need it."""
+    cfg = (checked := check(root)).config
+    return catalog.Loaded(Path(root), checked.tree, str(cfg.city), cfg.source.code,
+                          [lang.code for lang in cfg.languages])
+
 
 
 @click.group("i18n")
@@ -19,9 +28,7 @@ def i18n_cli() -> None:
 @ROOT
 def extract_cmd(root: Path) -> None:
     """Write translations/content.pot from the content and the templates."""
-    from generator.i18n import catalog
-
-    path, changed, _ = catalog.extract(root)
+    path, changed, _ = catalog.extract(root, load(root))
     click.echo(f"{'Wrote' if changed else 'Unchanged:'} {path}", err=True)
 
 
@@ -29,9 +36,7 @@ def extract_cmd(root: Path) -> None:
 @ROOT
 def update_cmd(root: Path) -> None:
     """Extract, then merge into every translations/<lang>.po (changed texts become fuzzy)."""
-    from generator.i18n import catalog
-
-    for path, changed in catalog.update(root):
+    for path, changed in catalog.update(root, load(root)):
         click.echo(f"{'Updated' if changed else 'Unchanged:'} {path}", err=True)
 
 
@@ -40,9 +45,7 @@ def update_cmd(root: Path) -> None:
 @ROOT
 def init_cmd(lang: str, root: Path) -> None:
     """Start translations/LANG.po, then print the line to add to mkdocs.yml."""
-    from generator.i18n import catalog
-
-    path, line = catalog.init(root, lang)
+    path, line = catalog.init(root, lang, load(root))
     click.echo(f"Created {path}", err=True)
     click.echo("Now add this line under extra.kb.languages in mkdocs.yml:", err=True)
     click.echo(line)
@@ -54,6 +57,4 @@ def init_cmd(lang: str, root: Path) -> None:
               show_default=True)
 def status_cmd(root: Path, fmt: str) -> None:
     """Per language and per file: translated, fuzzy and untranslated messages."""
-    from generator.i18n import catalog
-
-    click.echo(catalog.format_status(catalog.status(root), fmt))
+    click.echo(catalog.format_status(catalog.status(root, load(root)), fmt))

@@ -24,9 +24,11 @@ from typing import Any
 
 import yaml
 
+from generator.commands.scaffold import schema_url
 from generator.errors import KbError
 from generator.formats import open311
 from generator.pipeline.load import ID_RE
+from generator.pipeline.schema import raw_schema
 
 PLACEHOLDER_DEPT = "unassigned"
 PLACEHOLDER_GROUPS = {"en": "Other services", "de": "Weitere Anliegen", "es": "Otros servicios",
@@ -97,7 +99,6 @@ def _safe_code(code: str) -> bool:
     """The rule kb check applies to open311.code (from the service schema)."""
     global _CODE_RE
     if _CODE_RE is None:
-        from generator.pipeline.schema import raw_schema
         pattern = raw_schema("service.schema.json")["properties"]["open311"]["properties"]["code"]["pattern"]
         _CODE_RE = re.compile(pattern)
     return bool(_CODE_RE.search(code))
@@ -236,7 +237,6 @@ def _yaml(data: dict, comments: list[str], schema_url: str) -> str:
 def plan(list_path: Path, root: Path, mapping: Mapping | None, force: bool
          ) -> tuple[list[Planned], Report, dict[str, int]]:
     """What would be written, and the report; raises KbError when the list cannot be read."""
-    from generator.commands.scaffold import schema_url
 
     try:
         records = open311.read_list(list_path)

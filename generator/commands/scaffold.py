@@ -5,8 +5,10 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from generator.errors import KbError
-from generator.pipeline.load import ID_HINT, ID_RE
+from generator.clock import today
+from generator.errors import KbError, Problems
+from generator.pipeline.load import ID_HINT, ID_RE, load_config
+from generator.pipeline.model import babel_locale
 
 FILES = {"service": ("catalog/services", ".yaml"), "article": ("articles", ".md")}
 
@@ -49,9 +51,6 @@ def new(root: Path, kind: str, id_: str) -> Path:
 
 def _today(root: Path):
     """Today in the site's time zone (SOURCE_DATE_EPOCH's date when set): the new review date."""
-    from generator.commands.review import today
-    from generator.errors import Problems
-    from generator.pipeline.load import load_config
 
     config = load_config(root, Problems())  # a broken mkdocs.yml is kb check's business
     tz = config.get(("extra", "kb", "timezone")) if config is not None and config.data else None
@@ -72,10 +71,9 @@ def init(directory: Path, city: str, langs: list[str]) -> None:
     for sub in ("catalog/departments", "catalog/services", "catalog/alerts", "articles",
                 "translations", "theme"):
         (directory / sub).mkdir(parents=True, exist_ok=True)
-    from generator.pipeline.model import _babel_locale
     languages = "\n".join(
         f"      - {{code: {code}, name: \"{LANG_NAMES.get(code, code)}\""
-        f"{'' if _babel_locale(code) else ', formats: neutral'}}}" for code in langs)
+        f"{'' if babel_locale(code) else ', formats: neutral'}}}" for code in langs)
     config = (_template("city/mkdocs.yml").replace("{{city}}", city.replace('"', "'"))
               .replace("{{languages}}", languages))
     (directory / "mkdocs.yml").write_text(config, "utf-8")

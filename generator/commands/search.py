@@ -7,17 +7,18 @@ from pathlib import Path
 
 import click
 
+from generator.commands.options import ROOT
 from generator.errors import KbError
 from generator.formats import search_index
+from generator.i18n.locale import interface_translations
+from generator.pipeline.build import check
+from generator.pipeline.model import build_site
+from generator.pipeline.translate import translate
 
 
 def load_index(root: Path, lang: str | None, audience: str) -> tuple[dict, str | None]:
     """(prebuilt index, note): the built api/v1/<lang>/search-index.json when there is one, else
     the same index made in memory from the content (nothing is written)."""
-    from generator.i18n.locale import interface_translations
-    from generator.pipeline.build import check
-    from generator.pipeline.model import build_site
-    from generator.pipeline.translate import translate
 
     checked = check(root)
     config = checked.config
@@ -37,8 +38,7 @@ def load_index(root: Path, lang: str | None, audience: str) -> tuple[dict, str |
 
 @click.command("search")
 @click.argument("query")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The content folder (holds mkdocs.yml).")
+@ROOT
 @click.option("--lang", default=None, help="Language to search [default: the source language].")
 @click.option("--audience", type=click.Choice(["public", "agent"]), default="public",
               show_default=True, help="agent: also agent-only answers and scripts.")

@@ -30,7 +30,7 @@ import click
 import yaml
 
 from generator.errors import ContentError, KbError
-from generator.formats import console_data
+from generator.formats import changes, console_data
 from generator.formats.search_index import write_material_index
 from generator.i18n.locale import interface_translations
 from generator.pipeline.build import check
@@ -89,7 +89,8 @@ class Preview:
         messages = interface_translations(config.root, lang, config.source.code)
         site = self.site = translate(source, lang, messages, self.translations)
         self.built_lang = lang
-        renderer = Renderer(site, lang, messages, group_slugs(source, site))
+        whats_new = changes.entries(site, lang) if self.audience == "agent" else None
+        renderer = Renderer(site, lang, messages, group_slugs(source, site), whats_new)
         targets = None if not self.built else self._reached(changed, renderer)
         if targets is not None:
             yaml_text = project_yaml(renderer, self.project_dir, self.site_dir, config.root,
@@ -97,21 +98,21 @@ class Preview:
             if yaml_text != (self.project_dir / "mkdocs.yml").read_text("utf-8"):
                 targets = None  # the navigation or the settings changed
         if targets is None:
-            rendered = self._full(site, source, lang, messages)
+            rendered = self._full(site, source, lang, messages, whats_new)
         else:
             rendered = self._partial(renderer, targets)
         index = self.site_dir / "search" / "search_index.json"
         if index.is_file():
             write_material_index(index, site, lang, memo=self.search)
-        console_data.write_language(site, lang, self.site_dir, [lang])  # alerts.json, console_data.json
+        console_data.write_language(site, lang, self.site_dir, [lang])  # alerts.json, console.json
         self.files, self.built = files, True
         return rendered
 
-    def _full(self, site, source, lang, messages) -> int:
+    def _full(self, site, source, lang, messages, whats_new) -> int:
         shutil.rmtree(self.project_dir, ignore_errors=True)
         shutil.rmtree(self.site_dir, ignore_errors=True)
         project = write_project(site, source, lang, messages, site.config.root, self.project_dir,
-                                self.site_dir, self.work / "templates")
+                                self.site_dir, self.work / "templates", whats_new)
         self.pages = {}
         self.linked_from = {}
         for page in project.pages:

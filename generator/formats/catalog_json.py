@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from generator import clock
+from generator.git import git
 from generator.pipeline import schema
-from generator.pipeline.model import Article, Department, Service, Site
+from generator.pipeline.model import DAYS, Article, Department, Service, Site
 
 SCHEMA_VERSION = "1.0"
 CONTENT_FOLDERS = ("catalog", "articles", "translations", "mkdocs.yml")
@@ -34,16 +34,10 @@ CONTENT_FOLDERS = ("catalog", "articles", "translations", "mkdocs.yml")
 
 def generated_at(root: Path) -> str:
     """SOURCE_DATE_EPOCH when set, else the newest commit touching the content, else now (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    from generator.formats.changes import git
-
+    if clock.source_epoch() is not None:
+        return clock.generated_at(None)
     out = git(root, "log", "-1", "--format=%cI", "--", *CONTENT_FOLDERS)
-    if out and out.strip():
-        when = datetime.fromisoformat(out.decode().strip())
-        return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.generated_at(out.decode().strip() if out and out.strip() else None)
 
 
 # --- documents ---------------------------------------------------------------------------------
@@ -111,7 +105,6 @@ def service_doc(svc: Service, page_url: str) -> dict[str, Any]:
 def _hours(h) -> dict | None:
     if h is None:
         return None
-    from generator.pipeline.model import DAYS
 
     out: dict[str, Any] = {"timezone": h.timezone}
     for day, ranges in zip(DAYS, h.days):
@@ -337,9 +330,7 @@ def _dump(path: Path, value: Any) -> None:
 
 
 def schema_base(site: Site) -> str:
-    from generator.formats.changes import site_base
-
-    return site_base(site) + "api/v1/schema/"
+    return site.config.base_url(site.audience) + "api/v1/schema/"
 
 
 def write_schemas(site: Site, stage: Path) -> None:
@@ -350,9 +341,7 @@ def write_schemas(site: Site, stage: Path) -> None:
 
 def write_language(site: Site, lang: str, stage: Path, stamp: str) -> list[Path]:
     """api/v1/<lang>/catalog.json and articles.json into an audience's stage."""
-    from generator.formats.changes import site_base
-
-    base = site_base(site)
+    base = site.config.base_url(site.audience)
     files = [stage / "api" / "v1" / lang / "catalog.json", stage / "api" / "v1" / lang / "articles.json"]
     _dump(files[0], catalog(site, lang, stamp, base))
     _dump(files[1], articles(site, lang, stamp, base))

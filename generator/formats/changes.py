@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
-import subprocess
-from dataclasses import asdict, dataclass
-from datetime import date, datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import jinja2
 
+from generator import clock
+from generator.git import cat_files, git, git_prefix
 from generator.i18n.locale import Fallback, interface_translations
 from generator.pipeline import schema
 from generator.pipeline.load import ID_RE, Doc, LoadError, parse_yaml
@@ -37,52 +36,6 @@ MAX_EVENTS = 2000  # changes read from the history at most
 WATCHED = (("service", "catalog/services/", ".yaml"), ("article", "articles/", ".md"))
 FROM_GIT = "git"
 FROM_REVIEWS = "review-dates"
-_GIT_VARS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR",
-             "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE")
-
-
-# --- git -----------------------------------------------------------------------------------------
-
-def git(root: Path, *args: str, input: bytes | None = None) -> bytes | None:
-    """Output of `git -C root ARGS`, or None when git is missing or the command fails."""
-    env = {k: v for k, v in os.environ.items() if k not in _GIT_VARS}
-    env["LC_ALL"] = "C"
-    try:
-        proc = subprocess.run(["git", "-C", str(root), "-c", "core.quotePath=false", *args],
-                              input=input, capture_output=True, env=env, check=False)
-    except OSError:
-        return None
-    return proc.stdout if proc.returncode == 0 else None
-
-
-def git_prefix(root: Path) -> str | None:
-    """The content root's path inside its git repository ('' at the top), None outside git."""
-    out = git(root, "rev-parse", "--show-prefix")
-    return None if out is None else out.decode().strip()
-
-
-def cat_files(root: Path, specs: list[str]) -> dict[str, bytes | None]:
-    """The blobs named `REV:PATH` (repository paths), read in one `git cat-file --batch`."""
-    if not specs:
-        return {}
-    out = git(root, "cat-file", "--batch", input="".join(s + "\n" for s in specs).encode())
-    result: dict[str, bytes | None] = {s: None for s in specs}
-    if out is None:
-        return result
-    pos = 0
-    for spec in specs:
-        nl = out.index(b"\n", pos)
-        head = out[pos:nl].split()
-        pos = nl + 1
-        if len(head) == 3 and head[1] == b"blob":
-            size = int(head[2])
-            result[spec] = out[pos:pos + size]
-            pos += size + 1
-        elif len(head) == 3:  # not a blob (a tree): skip its content
-            pos += int(head[2]) + 1
-    return result
-
-
 def parse_source(kind: str, text: str) -> tuple[dict, str] | None:
     """(data, body) of a service YAML or an article (front matter + body); None if unreadable."""
     doc = Doc("", kind, "")
@@ -263,14 +216,6 @@ class Entry:
     ref: str = ""  # the commit, or 'review-<date>'
 
 
-def site_base(site: Site) -> str:
-    """The audience root URL, like https://311.example.gov/ (as the render stage sets it)."""
-    base = site.config.site_url.rstrip("/") + "/"
-    if site.audience == "agent":
-        base = (site.config.agent_site_url or base + "agent/").rstrip("/") + "/"
-    return base
-
-
 _READ = object()
 
 
@@ -281,7 +226,7 @@ def entries(site: Site, lang: str, events=_READ, limit: int = LIMIT) -> tuple[st
     """
     if events is _READ:
         events = history(site.config.root)
-    base = f"{site_base(site)}{lang}/"
+    base = f"{site.config.base_url(site.audience)}{lang}/"
     source_lang = site.config.source.code
     hidden = site.hidden_articles
     out: list[Entry] = []
@@ -325,12 +270,7 @@ def entries(site: Site, lang: str, events=_READ, limit: int = LIMIT) -> tuple[st
 
 def generated_at(events: tuple[Event, ...] | None) -> str:
     """SOURCE_DATE_EPOCH when set, else the newest change to the content, else now (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if events:
-        return max(e.date for e in events)
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.generated_at(max(e.date for e in events) if events else None)
 
 
 # --- output ----------------------------------------------------------------------------------------
@@ -358,7 +298,7 @@ def _tag_uri(base: str, day: str, specific: str) -> str:
 def atom(site: Site, lang: str, source: str, items: list[Entry], gettext_obj, self_url: str,
          updated: str) -> str:
     """The Atom feed of one audience in one language."""
-    base = site_base(site)
+    base = site.config.base_url(site.audience)
     language = site.config.language(lang)
     env = _feed_env(gettext_obj)
     ids = [_tag_uri(base, e.date[:10], f"{site.audience}/{lang}/{e.kind}/{e.id}/{e.ref}")
@@ -377,7 +317,7 @@ def write_language(site: Site, lang: str, stage: Path, events, root: bool) -> tu
     stamp = generated_at(events if source == FROM_GIT else None)
     updated = max((e.date for e in items), default=stamp)
     messages = interface_translations(config.root, lang, config.source.code)
-    base = site_base(site)
+    base = site.config.base_url(site.audience)
     targets = [(stage / lang / "changes.xml", f"{base}{lang}/changes.xml")]
     if root:
         targets.append((stage / "changes.xml", f"{base}changes.xml"))
@@ -399,21 +339,3 @@ def write_index(site: Site, stage: Path, langs: list[str], parts: dict[str, dict
         "languages": {lang: parts[lang]["items"] for lang in langs},
     }
     (stage / "changes.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
-
-
-def whats_new_page(renderer):
-    """The agent site's "What's new" page (a render.Page), from the same entries as the feed."""
-    site, lang = renderer.site, renderer.lang
-    source, items = entries(site, lang)
-    zone = ZoneInfo(site.config.timezone)
-    days: dict[date, list[Entry]] = {}
-    for e in items:
-        day = datetime.fromisoformat(e.date.replace("Z", "+00:00")).astimezone(zone).date()
-        days.setdefault(day, []).append(e)
-    return renderer.page("whats-new.md", "pages/whats-new.md.j2",
-                         {"title": renderer._("What's new")},
-                         source=source, days=list(days.items()))
-
-
-def as_dicts(items: list[Entry]) -> list[dict]:
-    return [asdict(e) for e in items]

@@ -27,6 +27,7 @@ import markdown
 from generator.engine.hooks import sanitize
 from generator.i18n.locale import Fallback, interface_translations
 from generator.pipeline.model import Department, Service, Site
+from generator.pipeline.render import Renderer, console_strings
 from generator.pipeline.validate import LINK_RE
 
 _MD_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "def_list", "pymdownx.details",
@@ -80,14 +81,6 @@ def alerts_data(site: Site) -> list[dict]:
     return out
 
 
-def strings(gettext_obj) -> dict[str, str]:
-    """The console's interface strings in one language (from templates/console/strings.json.j2)."""
-    from generator.pipeline.render import _env
-
-    text = _env(gettext_obj).get_template("console/strings.json.j2").render()
-    return json.loads(text)
-
-
 def _department(site: Site, dept: Department) -> dict:
     agent = dept.agent
     hours = None
@@ -124,8 +117,6 @@ def _service(site: Site, svc: Service, response_time: str) -> dict:
 
 
 def console_data(site: Site, lang: str, langs: list[str]) -> dict:
-    from generator.pipeline.render import Renderer
-
     config = site.config
     messages = interface_translations(config.root, lang, config.source.code)
     renderer = Renderer(site, lang, messages, {})
@@ -148,5 +139,5 @@ def console_data(site: Site, lang: str, langs: list[str]) -> dict:
                       "audience": a.audience, "flow": a.flow is not None,
                       "url": f"answers/{a.id}/"}
                      for a in sorted(site.articles.values(), key=lambda a: a.id)],
-        "strings": strings(messages),
+        "strings": console_strings(messages),
     }

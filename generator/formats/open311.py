@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.pipeline.model import Question, Service, Site
+from generator.pipeline.render import sort_key
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = ["text/xml", "application/json"]
@@ -75,7 +76,6 @@ def definition(svc: Service) -> dict[str, Any]:
 
 def service_list(site: Site) -> list[dict[str, Any]]:
     """The list in a stable order: by group, then name, then code."""
-    from generator.pipeline.render import sort_key
 
     services = sorted(site.services.values(),
                       key=lambda s: (sort_key(s.group), sort_key(s.name), str(s.code)))
@@ -171,9 +171,7 @@ def write_folder(site: Site, folder: Path, base_url: str, changeset: str) -> lis
 def write_language(site: Site, lang: str, stage: Path, changeset: str, root: bool) -> list[Path]:
     """open311/v2/<lang>/ into an audience's staging folder, and open311/v2/ itself when `root`
     (the source language, or the first one built)."""
-    from generator.formats.changes import site_base
-
-    base = site_base(site) + "open311/v2/"
+    base = site.config.base_url(site.audience) + "open311/v2/"
     written = write_folder(site, stage / "open311" / "v2" / lang, f"{base}{lang}/", changeset)
     if root:
         written += write_folder(site, stage / "open311" / "v2", base, changeset)

@@ -44,6 +44,7 @@ from lunr.token import Token
 from lunr.trimmer import trimmer as en_trimmer
 from lunr.vector import Vector
 
+from generator.engine.material import lunr_language_file
 from generator.pipeline.model import Memo, Site
 
 FORMAT_VERSION = 1
@@ -71,48 +72,6 @@ SEPARATOR = re.compile(r"[\s\-]+")
 
 # --- language pipelines -------------------------------------------------------------------------
 
-def _lunr_language_file(lang: str) -> str | None:
-    """The text of Material's copy of lunr-languages' lunr.<lang>.min.js, if any."""
-    try:
-        import material
-    except ImportError:  # pragma: no cover - Material is a dependency
-        return None
-    path = (Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "lunr"
-            / "min" / f"lunr.{lang}.min.js")
-    return path.read_text("utf-8") if path.is_file() else None
-
-
-# Languages lunr-languages (as Material ships it) has a pipeline for.
-MATERIAL_LANGS = {"ar", "da", "de", "du", "en", "es", "fi", "fr", "hi", "hu", "hy", "it", "ja",
-                  "kn", "ko", "nl", "no", "pt", "ro", "ru", "sa", "sv", "ta", "te", "th", "tr",
-                  "vi", "zh"}
-
-
-def material_search(lang: str, source: str) -> dict:
-    """The search plugin's settings for one language's site.
-
-    A language with no lunr pipeline gets the trimmer alone (no stemmer or stop words of another
-    language). One whose word characters leave out the source language's script (Arabic's keep
-    Arabic letters only) also gets the source language, or the untranslated text its pages show
-    in the source language could not be found.
-    """
-    if lang not in MATERIAL_LANGS:
-        return {"lang": "en", "pipeline": ["trimmer"]}
-    langs = [lang]
-    if lang != source and source in MATERIAL_LANGS and not _keeps_latin(lang):
-        langs.append(source)
-    return {"lang": langs if len(langs) > 1 else lang,
-            "pipeline": ["trimmer", "stopWordFilter", "stemmer"]}
-
-
-def _keeps_latin(lang: str) -> bool:
-    """Whether lunr-languages' trimmer for `lang` keeps Latin letters."""
-    if lang == "en":
-        return True
-    chars = re.search(r'wordCharacters="([^"]*)"', _lunr_language_file(lang) or "")
-    return bool(chars and re.match(f"[{chars.group(1)}]", "a"))
-
-
 @lru_cache(maxsize=None)
 def pipeline_functions(lang: str) -> list:
     """[trimmer, stop word filter, stemmer] for a language, registered under lunr.js' names.
@@ -133,7 +92,7 @@ def pipeline_functions(lang: str) -> list:
         return [en_trimmer]
     import snowballstemmer
 
-    source = _lunr_language_file(lang) or ""
+    source = lunr_language_file(lang) or ""
     chars = re.search(r'wordCharacters="([^"]*)"', source)
     words = re.search(r'generateStopWordFilter\("([^"]*)"\.split\(" "\)\)', source)
     word_chars = chars.group(1) if chars else r"\w"

@@ -18,7 +18,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -27,7 +27,8 @@ from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message
 from babel.messages.extract import extract as babel_extract
 from babel.messages.pofile import read_po, write_po
 
-from generator.errors import WARNING, KbError, Problems
+from generator import clock
+from generator.errors import WARNING, ContentError, KbError, Problem, Problems
 from generator.i18n import mdsplit, poread
 from generator.pipeline import schema
 from generator.pipeline.load import Doc, Tree
@@ -181,10 +182,7 @@ def interface_messages() -> Iterator[Found]:
 # --- the template --------------------------------------------------------------------------------
 
 def _stamp() -> datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def template(tree: Tree, city: str, created: datetime | None = None) -> Catalog:
@@ -280,18 +278,8 @@ class Loaded:
     languages: list[str] = field(default_factory=list)  # configured, source first
 
 
-def load(root: Path) -> Loaded:
-    from generator.pipeline.build import check  # late: build imports render, which imports us indirectly
-
-    checked = check(root)
-    cfg = checked.config
-    return Loaded(Path(root), checked.tree, str(cfg.city), cfg.source.code,
-                  [lang.code for lang in cfg.languages])
-
-
-def extract(root: Path, loaded: Loaded | None = None) -> tuple[Path, bool, Catalog]:
+def extract(root: Path, loaded: Loaded) -> tuple[Path, bool, Catalog]:
     """Write translations/content.pot; returns (path, whether it changed, the catalog)."""
-    loaded = loaded or load(root)
     path = Path(root) / "translations" / POT
     old = _existing_date(path)
     cat = template(loaded.tree, loaded.city, old)
@@ -310,7 +298,6 @@ def po_path(root: Path, lang: str) -> Path:
 
 def read(path: Path, lang: str | None = None) -> Catalog:
     """A PO file; a broken one is a content error naming the file and line."""
-    from generator.errors import ContentError, Problem
 
     try:
         with path.open("rb") as fh:
@@ -372,11 +359,10 @@ def new_language(template_cat: Catalog, lang: str, city: str) -> Catalog:
     return cat
 
 
-def init(root: Path, lang: str) -> tuple[Path, str]:
+def init(root: Path, lang: str, loaded: Loaded) -> tuple[Path, str]:
     """Start translations/<lang>.po; returns its path and the configuration line to add."""
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", lang):
         raise KbError(f"{lang}: not a language code; use a code like 'es', 'so' or 'pt-BR'")
-    loaded = load(root)
     if lang == loaded.source:
         raise KbError(f"{lang} is the source language; it needs no translation file")
     path = po_path(root, lang)
@@ -398,9 +384,8 @@ def config_line(lang: str) -> str:
                 f"    # no locale data: neutral dates and numbers")
 
 
-def update(root: Path) -> list[tuple[Path, bool]]:
+def update(root: Path, loaded: Loaded) -> list[tuple[Path, bool]]:
     """Extract, then merge the template into every translations/<lang>.po."""
-    loaded = load(root)
     pot, changed, tmpl = extract(root, loaded)
     out = [(pot, changed)]
     for lang in loaded.languages[1:]:
@@ -458,9 +443,8 @@ def state_of(msg: Message) -> str:
     return "fuzzy" if msg.fuzzy else "translated"
 
 
-def status(root: Path) -> dict:
+def status(root: Path, loaded: Loaded) -> dict:
     """Per language and per source file: translated / fuzzy / untranslated."""
-    loaded = load(root)
     tmpl = template(loaded.tree, loaded.city)  # what extract would write; status writes nothing
     result: dict = {"source": loaded.source, "template": f"translations/{POT}", "languages": {}}
     for lang in loaded.languages[1:]:

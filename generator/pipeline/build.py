@@ -14,12 +14,14 @@ from pathlib import Path
 
 import click
 
-from generator.commands import review
+from generator import clock
 from generator.errors import ContentError, KbError, Problem, Problems
 from generator.formats import catalog_json, changes
+from generator.i18n.catalog import check as check_translations
+from generator.i18n.pocheck import check_po_files
 from generator.pipeline import cache, export, language_build, parallel, write
 from generator.pipeline.language_build import timed
-from generator.pipeline.load import Tree, load_tree
+from generator.pipeline.load import Tree, load_config, load_tree
 from generator.pipeline.model import Config, build_site, make_config
 from generator.pipeline.validate import validate
 
@@ -63,9 +65,6 @@ def _translation_problems(root: Path) -> tuple[list[Problem], list[Problem]]:
     """The problems of the PO files: those that make them unreadable (syntax, placeholders
     Babel's checks refuse), and those of what they say (a link or placeholder a translation
     drops, fuzzy entries), which are only worth reporting once everything else is right."""
-    from generator.i18n.catalog import check as check_translations
-    from generator.i18n.pocheck import check_po_files
-    from generator.pipeline.load import load_config
 
     unreadable, content = Problems(), Problems()
     check_po_files(root, unreadable)
@@ -109,7 +108,7 @@ def build(root: Path, out: Path, langs: list[str] | None = None, audience: str =
             events = changes.history(config.root)
             stamp = catalog_json.generated_at(config.root)
             inputs = cache.inputs_digest(config.root, stamp, repr(events),
-                                         review.today(config.timezone).isoformat())
+                                         clock.today(config.timezone).isoformat())
         count = len(audiences) * len(langs)
         jobs = max(1, jobs or os.cpu_count() or 1)
         # The generated mkdocs projects stay at one place between builds, so that the compiled

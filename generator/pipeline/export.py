@@ -21,7 +21,7 @@ def language(site: Site, lang: str, langs: list[str], stage: Path, stamp: str,
     """Write one language's files into the audience's staging folder. Returns the files written
     outside <lang>/ and the language's part of changes.json."""
     root = lang == (site.config.source.code if site.config.source.code in langs else langs[0])
-    console_data.write_language(site, lang, stage / lang, langs)  # <lang>/alerts.json, console_data.json
+    console_data.write_language(site, lang, stage / lang, langs)  # <lang>/alerts.json, console.json
     files, part = changes.write_language(site, lang, stage, events, root)  # <lang>/changes.xml
     files += catalog_json.write_language(site, lang, stage, stamp)  # api/v1/<lang>/catalog.json, articles.json
     files += open311.write_language(site, lang, stage, stamp, root)  # open311/v2/<lang>/

@@ -24,6 +24,7 @@ from typing import Any, Iterator
 
 import yaml
 
+from generator.formats import changes
 from generator.formats.search_index import write_material_index
 from generator.i18n.locale import interface_translations
 from generator.pipeline import cache, export
@@ -115,8 +116,9 @@ def prepare(ctx: Context, aud: str, lang: str) -> Plan:
         site = translate(ctx.sources[aud], lang, messages)
         project_dir = _project_dir(ctx, aud, lang)
         shutil.rmtree(project_dir, ignore_errors=True)
+        whats_new = changes.entries(site, lang, ctx.events) if aud == "agent" else None
         project = write_project(site, ctx.sources[aud], lang, messages, config.root, project_dir,
-                                stage / lang, ctx.out / cache.FOLDER / "templates")
+                                stage / lang, ctx.out / cache.FOLDER / "templates", whats_new)
         plan.key = cache.project_key(project.dir, project.site_dir)
         plan.pages = {p.path: cache.page_hash(p.text) for p in project.pages}
         render = list(plan.pages)

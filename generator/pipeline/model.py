@@ -63,6 +63,14 @@ class Config:
     def language(self, code: str) -> Language:
         return next(lang for lang in self.languages if lang.code == code)
 
+    def base_url(self, audience: str) -> str:
+        """The root address of an audience's site, ending in '/': ``site_url`` for the public
+        site, ``agent_site_url`` (default: ``<site_url>agent/``) for the agent site."""
+        base = self.site_url.rstrip("/") + "/"
+        if audience == "agent":
+            base = (self.agent_site_url or base + "agent/").rstrip("/") + "/"
+        return base
+
 
 @dataclass(frozen=True)
 class Review:
@@ -332,7 +340,7 @@ def make_config(doc: Doc) -> Config:
     phones = kb["phones"]
     langs = []
     for item in kb["languages"]:
-        locale = item.get("locale") or _babel_locale(item["code"])
+        locale = item.get("locale") or babel_locale(item["code"])
         langs.append(Language(item["code"], item["name"], item.get("dir") or _direction(item["code"]),
                               None if item.get("formats") == "neutral" else locale))
     return Config(
@@ -344,7 +352,7 @@ def make_config(doc: Doc) -> Config:
         translators=tuple(sorted((kb.get("translators") or {}).items())), logo=kb.get("logo"))
 
 
-def _babel_locale(code: str) -> str | None:
+def babel_locale(code: str) -> str | None:
     from babel import Locale, UnknownLocaleError
     try:
         Locale.parse(code.replace("-", "_"))

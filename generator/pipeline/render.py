@@ -14,21 +14,22 @@ is sanitised by the build hook.
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 import shutil
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jinja2
 import yaml
 
-from generator.commands.review import today as review_today
-from generator.formats.changes import whats_new_page
-from generator.formats.console_data import strings as console_strings
-from generator.formats.search_index import material_search
+from generator.clock import today
+from generator.engine.material import material_search
 from generator.i18n.locale import Fallback, Formatter, language_partial
 from generator.pipeline.model import DAYS, Article, Department, Service, Site
 from generator.pipeline.validate import LINK_RE
@@ -125,6 +126,11 @@ class Project:
         return self.dir / "mkdocs.yml"
 
 
+def console_strings(gettext_obj) -> dict[str, str]:
+    """The console's interface strings in one language (from templates/console/strings.json.j2)."""
+    return json.loads(_env(gettext_obj).get_template("console/strings.json.j2").render())
+
+
 @lru_cache(maxsize=16)
 def _env(gettext_obj) -> jinja2.Environment:
     """The page templates with one language's messages (compiled once per process)."""
@@ -142,13 +148,15 @@ def _env(gettext_obj) -> jinja2.Environment:
 class Renderer:
     """Renders the pages of one (translated) site model in one language."""
 
-    def __init__(self, site: Site, lang: str, gettext_obj, groups: dict[str, str]):
+    def __init__(self, site: Site, lang: str, gettext_obj, groups: dict[str, str],
+                 changes: tuple[str, list] | None = None):
         self.site = site
+        self.changes = changes  # the agent site's "What's new": (where from, entries)
         self.lang = lang
         self.language = site.config.language(lang)
         self.fmt = Formatter(self.language, gettext_obj.gettext, site.config.currency)
         self.env = _env(gettext_obj)
-        self.env.globals["review_as_of"] = review_today(site.config.timezone)  # the overdue badge
+        self.env.globals["review_as_of"] = today(site.config.timezone)  # the overdue badge
         self.gettext_obj = gettext_obj
         self._ = gettext_obj.gettext
         self.ngettext = gettext_obj.ngettext
@@ -288,8 +296,19 @@ class Renderer:
                              {"title": self._("Transfer directory")},
                              departments=self.departments_sorted())
         if site.audience == "agent" and path == "whats-new.md":
-            return whats_new_page(self)
+            return self.whats_new()
         return None
+
+    def whats_new(self) -> Page:
+        """The agent site's "What's new" page, from the same entries as the changes feed."""
+        source, items = self.changes or ("", [])
+        zone = ZoneInfo(self.site.config.timezone)
+        days: dict[date, list] = {}
+        for e in items:
+            day = datetime.fromisoformat(e.date.replace("Z", "+00:00")).astimezone(zone).date()
+            days.setdefault(day, []).append(e)
+        return self.page("whats-new.md", "pages/whats-new.md.j2", {"title": self._("What's new")},
+                         source=source, days=list(days.items()))
 
     # --- long lists: a department's services, a group, a letter of the A to Z -------------------
 
@@ -442,9 +461,7 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
     config = site.config
     language = config.language(lang)
     _ = gettext_obj.gettext
-    base = config.site_url.rstrip("/") + "/"
-    if site.audience == "agent":
-        base = (config.agent_site_url or base + "agent/").rstrip("/") + "/"
+    base = config.base_url(site.audience)
     search = material_search(lang, config.source.code)
     return {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
@@ -512,10 +529,11 @@ def nav_for(renderer: Renderer) -> list:
 
 
 def write_project(site: Site, source_site: Site, lang: str, gettext_obj, root: Path,
-                  project_dir: Path, site_dir: Path, template_cache: Path | None = None) -> Project:
+                  project_dir: Path, site_dir: Path, template_cache: Path | None = None,
+                  changes: tuple[str, list] | None = None) -> Project:
     """Write the mkdocs project of one language and audience into project_dir. The theme's
     compiled templates are kept in `template_cache` (mkdocs compiles them on every build)."""
-    renderer = Renderer(site, lang, gettext_obj, group_slugs(source_site, site))
+    renderer = Renderer(site, lang, gettext_obj, group_slugs(source_site, site), changes)
     project = Project(lang, site.audience, project_dir, site_dir, renderer.pages())
     docs = project_dir / "docs"
     for page in project.pages:

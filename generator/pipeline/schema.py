@@ -151,7 +151,7 @@ def _type_of(value: Any) -> str:
     return f"the text '{value}'"
 
 
-def _suggest(word: str, options: list[str]) -> str:
+def suggest(word: str, options: list[str]) -> str:
     close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
@@ -175,7 +175,7 @@ def _message(err) -> str:
         return f"must be {words}, not {_type_of(value)}{hint}"
     if v == "enum":
         opts = [str(o) for o in err.validator_value]
-        return f"must be one of: {', '.join(opts)} (not '{value}'){_suggest(value, opts)}"
+        return f"must be one of: {', '.join(opts)} (not '{value}'){suggest(value, opts)}"
     if v == "minLength":
         return "must not be empty"
     if v == "maxLength":
@@ -211,7 +211,7 @@ def _problems_for(err, doc: Doc, prefix: tuple) -> Iterator[tuple[tuple, tuple[i
             if key in allowed:
                 continue
             sub = path + (key,)
-            msg = f"unknown field '{key}'{_suggest(key, allowed)}"
+            msg = f"unknown field '{key}'{suggest(key, allowed)}"
             if "did you mean" not in msg:
                 msg += f" (allowed here: {', '.join(allowed)})"
             yield sub, doc.key_pos(sub), msg

@@ -11,10 +11,11 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from generator.commands import review
+from generator import clock
 from generator.errors import WARNING, Problems
-from generator.pipeline import schema
+from generator.pipeline import reviews, schema
 from generator.pipeline.load import ID_RE, Doc, Tree, field_name
+from generator.pipeline.schema import suggest
 
 LINK_RE = re.compile(r"\]\(\s*(service|article):([^)\s]*)\s*\)")
 MARKDOWN_FIELDS = {
@@ -33,7 +34,7 @@ def validate(tree: Tree, problems: Problems) -> None:
     tz_default = tree.config.get(("extra", "kb", "timezone")) if config_ok and tree.config else None
     check = _Checker(ids, problems)
     kb = tree.config.get(("extra", "kb")) if config_ok and tree.config else None
-    check.as_of = review.today(tz_default)
+    check.as_of = clock.today(tz_default)
     check.reviewers = (kb or {}).get("reviewers")  # None: the site does not use CODEOWNERS
     for doc in valid:
         getattr(check, doc.kind)(doc, tz_default)
@@ -100,7 +101,7 @@ class _Checker:
     def __init__(self, ids: dict[str, dict[str, Doc]], problems: Problems):
         self.ids = ids
         self.problems = problems
-        self.as_of = review.today()
+        self.as_of = clock.today()
         self.reviewers: dict | None = None
 
     def error(self, doc: Doc, path: tuple, message: str, severity: str = "error") -> None:
@@ -113,9 +114,8 @@ class _Checker:
         folder = {"department": "catalog/departments", "service": "catalog/services",
                   "article": "articles", "alert": "catalog/alerts"}[kind]
         ext = ".md" if kind == "article" else ".yaml"
-        from generator.pipeline.schema import _suggest
         self.error(doc, path, f"no {kind} '{value}' (there is no {folder}/{value}{ext})"
-                              f"{_suggest(value, list(self.ids[kind]))}")
+                              f"{suggest(value, list(self.ids[kind]))}")
         return False
 
     def date(self, doc: Doc, path: tuple, value: str) -> date | None:
@@ -133,8 +133,7 @@ class _Checker:
             if target in self.ids[kind]:
                 self._public_to_agent(doc, path, kind, target, text, m, line0)
                 continue
-            from generator.pipeline.schema import _suggest
-            hint = _suggest(target, list(self.ids[kind]))
+            hint = suggest(target, list(self.ids[kind]))
             msg = f"links to {kind}:{target}, which does not exist{hint}"
             if not ID_RE.match(target):
                 msg = f"'{kind}:{target}' is not a valid link: {kind}: is followed by an id"
@@ -179,9 +178,9 @@ class _Checker:
 
     def review_due(self, doc: Doc) -> None:
         """A warning when the review date has passed (--strict: an error)."""
-        due = review.due_date(doc.get(("review",)))
+        due = reviews.due_date(doc.get(("review",)))
         if due and due < self.as_of:
-            every = doc.get(("review", "every_days"), review.DEFAULT_EVERY_DAYS)
+            every = doc.get(("review", "every_days"), reviews.DEFAULT_EVERY_DAYS)
             self.error(doc, ("review", "last_reviewed"),
                        f"review was due on {due.isoformat()} (every {every} days); check this "
                        "page with its owner, then set last_reviewed to the date of the check",
@@ -191,7 +190,7 @@ class _Checker:
         """A warning when the owner has no reviewer in extra.kb.reviewers (only when there is one)."""
         if self.reviewers is None:
             return
-        owner, path = review.owner_of(doc)
+        owner, path = reviews.owner_of(doc)
         if owner and owner not in self.reviewers:
             self.error(doc, path, f"owner '{owner}' has no reviewer: add '{owner}: \"@org/team\"' "
                                   "to extra.kb.reviewers in mkdocs.yml so that CODEOWNERS asks them "
@@ -281,10 +280,9 @@ class _Checker:
         for sid, step in steps.items():
             for i, opt in enumerate(step.get("options") or ()):
                 if opt["next"] not in steps:
-                    from generator.pipeline.schema import _suggest
                     self.error(doc, base + (sid, "options", i, "next"),
                                f"next names step '{opt['next']}', which is not in flow.steps"
-                               f"{_suggest(opt['next'], list(steps))}")
+                               f"{suggest(opt['next'], list(steps))}")
             if step.get("transfer"):
                 self.ref(doc, base + (sid, "transfer"), "department", step["transfer"])
             if step.get("service"):

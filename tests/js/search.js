@@ -10,7 +10,7 @@ if (data.lang !== "en") {
   require(path.join(langDir, "lunr.stemmer.support.min.js"))(lunr)
   require(path.join(langDir, `lunr.${data.lang}.min.js`))(lunr)
 }
-const kb = require("../../generator/theme/assets/javascripts/workers/kb-query.js")(lunr)
+const kb = require("../../generator/engine/theme/assets/javascripts/workers/kb-query.js")(lunr)
 const index = lunr.Index.load(data.index)
 const out = queries.map(q => kb.search(index, q).slice(0, 5).map(r => [r.ref, r.score]))
 process.stdout.write(JSON.stringify(out))

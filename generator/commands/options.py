@@ -1,0 +1,10 @@
+"""Options every `kb` command shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+ROOT = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+                    show_default=True, help="The content folder (holds mkdocs.yml).")
