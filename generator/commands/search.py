@@ -10,10 +10,9 @@ import click
 from generator.commands.options import ROOT
 from generator.errors import KbError
 from generator.formats import search_index
-from generator.i18n.locale import interface_translations
 from generator.pipeline.build import check
 from generator.pipeline.model import build_site
-from generator.pipeline.translate import translate
+from generator.pipeline.translate import in_language
 
 
 def load_index(root: Path, lang: str | None, audience: str) -> tuple[dict, str | None]:
@@ -31,7 +30,7 @@ def load_index(root: Path, lang: str | None, audience: str) -> tuple[dict, str |
     if built.is_file():
         return json.loads(built.read_text("utf-8")), None
     source = build_site(checked.tree, config, audience)
-    site = translate(source, lang, interface_translations(config.root, lang, config.source.code))
+    site, _ = in_language(source, lang)
     note = f"no built index at {built}; searched the content directly (kb build writes the index)"
     return json.loads(search_index.dumps(search_index.build_index(site, lang))), note
 

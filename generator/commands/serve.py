@@ -32,12 +32,11 @@ import yaml
 from generator.errors import ContentError, KbError
 from generator.formats import changes, console_data
 from generator.formats.search_index import write_material_index
-from generator.i18n.locale import interface_translations
 from generator.pipeline.build import check
 from generator.pipeline.language_build import mkdocs_build, page_url
 from generator.pipeline.model import Memo, build_site
 from generator.pipeline.render import Renderer, group_slugs, project_yaml, write_project
-from generator.pipeline.translate import translate
+from generator.pipeline.translate import in_language
 
 WATCHED = ("mkdocs.yml", "catalog", "articles", "translations", "theme")
 # Files whose edit reaches the pages the preview can find by their links; anything else
@@ -86,8 +85,8 @@ class Preview:
         if lang not in [lg.code for lg in config.languages]:
             raise KbError(f"--lang {lang}: not a language of this site")
         source = build_site(checked.tree, config, self.audience, self.models)
-        messages = interface_translations(config.root, lang, config.source.code)
-        site = self.site = translate(source, lang, messages, self.translations)
+        site, messages = in_language(source, lang, self.translations)
+        self.site = site
         self.built_lang = lang
         whats_new = changes.entries(site, lang) if self.audience == "agent" else None
         renderer = Renderer(site, lang, messages, group_slugs(source, site), whats_new)

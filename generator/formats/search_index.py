@@ -475,8 +475,13 @@ def write_material_index(path: Path, site: Site, lang: str, fields: dict | None 
                          memo: Memo | None = None) -> None:
     """Put kb's documents into the search/search_index.json Material wrote (with its settings
     and no documents: every page tells it not to index it)."""
+    merge_material_index(path, material_docs(site, lang, memo), fields)
+
+
+def merge_material_index(path: Path, docs: list[dict], fields: dict | None = None) -> None:
+    """Put `docs` (material_docs) into the search/search_index.json Material wrote."""
     data = json.loads(path.read_text("utf-8"))
-    data["docs"] = material_docs(site, lang, memo)
+    data["docs"] = docs
     data["config"]["fields"] = {name: {"boost": boost}
                                 for name, boost in (fields or MATERIAL_FIELDS).items()}
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -25,13 +26,13 @@ from typing import Any, Iterator
 import yaml
 
 from generator.formats import changes
-from generator.formats.search_index import write_material_index
-from generator.i18n.locale import interface_translations
+from generator.formats.search_index import material_docs, merge_material_index
 from generator.pipeline import cache, export
 from generator.pipeline.model import Config, Site
 from generator.pipeline.render import write_project
-from generator.pipeline.translate import translate
+from generator.pipeline.translate import in_language
 
+MATERIAL_DOCS = "material-docs.json"  # in the export folder: the documents of Material's index
 SHARE_MIN_PAGES = 300  # fewer pages to render than this: not worth a second mkdocs run
 
 
@@ -63,6 +64,8 @@ class Plan:
     pages: dict[str, str] = field(default_factory=dict)  # docs path -> hash of its Markdown
     shares: list[list[str]] = field(default_factory=list)  # docs paths mkdocs renders, per share
     reused: cache.Manifest | None = None  # the whole language from the last build
+    exported: list[str] = field(default_factory=list)  # files for other tools, relative to the stage
+    part: dict = field(default_factory=dict)  # the language's part of changes.json
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -91,6 +94,12 @@ def _project_dir(ctx: Context, aud: str, lang: str) -> Path:
     return ctx.work / f"{aud}-{lang}"
 
 
+def _export_dir(ctx: Context, aud: str, lang: str) -> Path:
+    """Where `prepare` writes the language's files for other tools until `finish` moves them
+    into the staging folder (mkdocs empties the language's folder when it builds)."""
+    return ctx.work / f"{aud}-{lang}.export"
+
+
 def _share_dir(ctx: Context, plan: Plan, i: int) -> Path:
     """Where share i writes: the staging folder of the language for the first share."""
     if i == 0:
@@ -112,8 +121,7 @@ def prepare(ctx: Context, aud: str, lang: str) -> Plan:
         plan.reused = old
         return plan
     with timed(plan.timings, "render"):
-        messages = interface_translations(config.root, lang, config.source.code)
-        site = translate(ctx.sources[aud], lang, messages)
+        site, messages = in_language(ctx.sources[aud], lang)
         project_dir = _project_dir(ctx, aud, lang)
         shutil.rmtree(project_dir, ignore_errors=True)
         whats_new = changes.entries(site, lang, ctx.events) if aud == "agent" else None
@@ -126,6 +134,13 @@ def prepare(ctx: Context, aud: str, lang: str) -> Plan:
             render = _link_unchanged(project_dir, stage / lang, plan.pages, old, live)
         sizes = {p.path: len(p.text) for p in project.pages}
         plan.shares = _split(render, sizes, ctx.shares if len(render) >= SHARE_MIN_PAGES else 1)
+    with timed(plan.timings, "export"):  # from the same translation: each language is translated once
+        side = _export_dir(ctx, aud, lang)
+        shutil.rmtree(side, ignore_errors=True)
+        files, plan.part = export.language(site, lang, ctx.langs, side, ctx.stamp, ctx.events)
+        plan.exported = sorted(f.relative_to(side).as_posix() for f in files)
+        docs = side / MATERIAL_DOCS
+        docs.write_text(json.dumps(material_docs(site, lang), ensure_ascii=False), "utf-8")
     return plan
 
 
@@ -192,15 +207,17 @@ def finish(ctx: Context, plan: Plan) -> Built:
                 os.replace(share / page_url(path) / "index.html",
                            stage / plan.lang / page_url(path) / "index.html")
             shutil.rmtree(share, ignore_errors=True)
-        config = ctx.config
-        messages = interface_translations(config.root, plan.lang, config.source.code)
-        site = translate(ctx.sources[plan.audience], plan.lang, messages)
+        side = _export_dir(ctx, plan.audience, plan.lang)
         index = stage / plan.lang / "search" / "search_index.json"
         if index.is_file():
-            write_material_index(index, site, plan.lang)
-        files, part = export.language(site, plan.lang, ctx.langs, stage, ctx.stamp, ctx.events)
-    manifest = cache.Manifest(plan.digest, plan.key, plan.pages,
-                              sorted(f.relative_to(stage).as_posix() for f in files), part)
+            merge_material_index(index, json.loads((side / MATERIAL_DOCS).read_text("utf-8")))
+        (side / MATERIAL_DOCS).unlink()
+        for path in sorted(p for p in side.rglob("*") if p.is_file()):
+            target = stage / path.relative_to(side)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+        shutil.rmtree(side, ignore_errors=True)
+    manifest = cache.Manifest(plan.digest, plan.key, plan.pages, plan.exported, plan.part)
     rendered = sum(len(s) for s in plan.shares)
     return Built(plan.audience, plan.lang, manifest, rendered, [], timings)
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from generator.i18n import mdsplit
 from generator.i18n.catalog import keywords_message, split_keywords
-from generator.i18n.locale import NOTICE, Fallback
+from generator.i18n.locale import NOTICE, Fallback, interface_translations
 from generator.pipeline.model import Memo, Site, unlink_articles
 
 # Every x-translate schema path, per kind, and where the model keeps it.
@@ -157,3 +157,11 @@ def _article(t: Translator, a):
             for s in flow.steps))
     return replace(a, title=t.text(a.title), summary=t.text(a.summary),
                    keywords=t.keywords(a.keywords), body=t.markdown(a.body), flow=flow)
+
+
+def in_language(source: Site, lang: str, memo: Memo | None = None):
+    """The one way from an audience's model to one language (build, preview and `kb search` all
+    come through here): (the site in `lang`, the interface messages it was translated with)."""
+    config = source.config
+    messages = interface_translations(config.root, lang, config.source.code)
+    return translate(source, lang, messages, memo), messages
