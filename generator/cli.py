@@ -32,7 +32,8 @@ def check(root: Path, fmt: str, strict: bool, files: tuple[Path, ...]) -> None:
     FILES (optional) limit the report to those files; the whole tree is still checked, because
     a change in one file can break a reference in another.
     """
-    from generator.pipeline.build import check as run_check  # here: `kb --help` starts without the pipeline
+    # imported here: `kb --help` starts without loading the pipeline
+    from generator.pipeline.build import check as run_check
 
     only = {_rel(root, f) for f in files}
     try:
@@ -82,7 +83,8 @@ def build(root: Path, out: Path | None, langs: tuple[str, ...], audience: str, s
     Only what changed since the last build into OUT is built again: a page whose content did
     not change is kept, and a language none of whose inputs changed is kept whole.
     """
-    from generator.pipeline.build import build as run_build  # here: `kb --help` starts without the pipeline
+    # imported here: `kb --help` starts without loading the pipeline
+    from generator.pipeline.build import build as run_build
 
     out = out or root / "site"
     stats: dict[str, float] = {}
@@ -137,7 +139,8 @@ def new_article(id_: str, root: Path) -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 def serve(root: Path, lang: str | None, audience: str, port: int) -> None:
     """Live preview: rebuilds and reloads the page when content changes."""
-    from generator.commands.serve import serve as run_serve  # here: `kb --help` starts without the pipeline
+    # imported here: `kb --help` starts without loading the pipeline
+    from generator.commands.serve import serve as run_serve
 
     run_serve(root, lang, audience, port)
 
@@ -158,7 +161,8 @@ def import_open311(path: Path, departments: Path | None, root: Path, force: bool
 
     Service definitions are read from services/<code>.json or .xml beside the list.
     """
-    from generator.commands.import_open311 import run  # here: `kb --help` starts without the pipeline
+    # imported here: `kb --help` starts without loading the pipeline
+    from generator.commands.import_open311 import run
 
     planned, report, counts = run(path, root, departments, force)
     for line in report.lines:

@@ -17,7 +17,6 @@ public model, which does not carry internal fields.
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -26,12 +25,9 @@ import markdown
 
 from generator.engine.hooks import sanitize
 from generator.i18n.locale import Fallback, interface_translations
+from generator.pipeline import markup
 from generator.pipeline.model import Department, Service, Site
 from generator.pipeline.render import Renderer, console_strings
-from generator.pipeline.validate import LINK_RE
-
-_MD_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "def_list", "pymdownx.details",
-                  "pymdownx.superfences"]
 
 
 def write_language(site: Site, lang: str, folder: Path, langs: list[str]) -> None:
@@ -50,22 +46,14 @@ def html_of(site: Site, text: str | None) -> str:
     """Markdown as sanitised HTML; links are relative to the language's root folder."""
     if not text:
         return ""
-
-    def repl(m: re.Match) -> str:
-        kind, target = m.group(1), m.group(2)
-        if kind == "service" and target in site.services:
-            return f"](services/{target}/)"
-        if kind == "article" and target in site.articles:
-            return f"](answers/{target}/)"
-        return "](#)"
-
-    source = re.sub(r"\[([^\]]*)\]\(#\)", r"\1", LINK_RE.sub(repl, str(text)))
+    source = markup.resolve_links(str(text), site.has_page,
+                                  lambda kind, id_: f"{markup.FOLDERS[kind]}/{id_}/")
     return sanitize(_markdown().reset().convert(source)).strip()
 
 
 @lru_cache(maxsize=1)
 def _markdown() -> markdown.Markdown:
-    return markdown.Markdown(extensions=_MD_EXTENSIONS)
+    return markdown.Markdown(extensions=markup.EXTENSIONS)
 
 
 def epoch_ms(value: str) -> int:

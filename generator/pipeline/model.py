@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from generator.pipeline import schema
+from generator.pipeline import markup, schema
 from generator.pipeline.load import Doc, Tree
 
 AUDIENCES = ("public", "agent")
@@ -281,6 +281,10 @@ class Site:
     def services_of(self, dept_id: str) -> list[Service]:
         return self._services_by_department.get(dept_id, [])
 
+    def has_page(self, kind: str, id_: str) -> bool:
+        """Whether this audience's site has the page of a service or an article."""
+        return id_ in (self.services if kind == "service" else self.articles)
+
     def articles_about(self, service_id: str) -> list[Article]:
         return self._articles_by_service.get(service_id, [])
 
@@ -470,13 +474,10 @@ def split_agent_blocks(body: str) -> str:
     return "\n".join(out)
 
 
-_ARTICLE_LINK_RE = re.compile(r"\[([^\]]*)\]\(\s*article:([^)\s]*)\s*\)")
-
-
 def unlink_articles(value: Any, hidden: frozenset[str]) -> Any:
     """`value` with every Markdown link to one of the `hidden` articles replaced by its text."""
     if isinstance(value, str):
-        return _ARTICLE_LINK_RE.sub(lambda m: m.group(1) if m.group(2) in hidden else m.group(0), value)
+        return markup.ARTICLE_LINK_RE.sub(lambda m: m.group(1) if m.group(2) in hidden else m.group(0), value)
     if isinstance(value, dict):
         return {k: unlink_articles(v, hidden) for k, v in value.items()}
     if isinstance(value, list):

@@ -31,17 +31,17 @@ import yaml
 from generator.clock import today
 from generator.engine.material import material_search
 from generator.i18n.locale import Fallback, Formatter, language_partial
+from generator.pipeline import markup
 from generator.pipeline.model import DAYS, Article, Department, Service, Site
-from generator.pipeline.validate import LINK_RE
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when PyYAML has it
 ENGINE = Path(__file__).parent.parent / "engine"
 HOOKS = ENGINE / "hooks.py"
 PACKAGE_THEME = ENGINE / "theme"
+# The content's extensions, in mkdocs.yml's order and form, with the pages' table of contents.
 MARKDOWN_EXTENSIONS = [
-    "admonition", "attr_list", "md_in_html", "tables", "def_list",
-    {"toc": {"permalink": False}},
-    "pymdownx.details", {"pymdownx.superfences": {}},
+    *markup.EXTENSIONS[:5], {"toc": {"permalink": False}},
+    *[{name: {}} if name == "pymdownx.superfences" else name for name in markup.EXTENSIONS[5:]],
 ]
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}!#+\-.>~])")
 _ENTITY_ESCAPED = re.compile(r"&\\#(x[0-9a-fA-F]+|[0-9]+);")
@@ -174,18 +174,8 @@ class Renderer:
         """Markdown content with service: and article: links resolved for this site."""
         if not text:
             return ""
-
-        def repl(m: re.Match) -> str:
-            kind, target = m.group(1), m.group(2)
-            if kind == "service" and target in self.site.services:
-                return f"]({self.link(f'services/{target}.md')})"
-            if kind == "article" and target in self.site.articles:
-                return f"]({self.link(f'answers/{target}.md')})"
-            return "](#)"  # not in this audience's site; the text stays
-
-        out = LINK_RE.sub(repl, str(text))
-        # A link to a page this audience does not have: keep its words, drop the link.
-        out = re.sub(r"\[([^\]]*)\]\(#\)", r"\1", out)
+        out = markup.resolve_links(str(text), self.site.has_page,
+                                   lambda kind, id_: self.link(f"{markup.FOLDERS[kind]}/{id_}.md"))
         if isinstance(text, Fallback):
             return (f'<div lang="{text.lang}" dir="{text.dir}" class="kb-untranslated" markdown>'
                     f'\n\n{out}\n\n</div>')

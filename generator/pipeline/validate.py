@@ -13,11 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator import clock
 from generator.errors import WARNING, Problems
-from generator.pipeline import reviews, schema
+from generator.pipeline import markup, reviews, schema
 from generator.pipeline.load import ID_RE, Doc, Tree, field_name
 from generator.pipeline.schema import suggest
 
-LINK_RE = re.compile(r"\]\(\s*(service|article):([^)\s]*)\s*\)")
 MARKDOWN_FIELDS = {
     "service": [("description",), ("agent", "script"), ("agent", "escalation"), ("agent", "notes")],
     "department": [("agent", "notes")],
@@ -128,7 +127,7 @@ class _Checker:
     def links(self, doc: Doc, path: tuple, text: str | None, line0: int | None = None) -> None:
         if not text:
             return
-        for m in LINK_RE.finditer(text):
+        for m in markup.LINK_RE.finditer(text):
             kind, target = m.group(1), m.group(2)
             if target in self.ids[kind]:
                 self._public_to_agent(doc, path, kind, target, text, m, line0)
