@@ -101,8 +101,11 @@ def init(directory: Path, city: str, langs: list[str], ci: str = "github",
             + (f": it replaces the {len(replaced)} files of the same names kb init writes"
                + (" (mkdocs.yml among them)" if "mkdocs.yml" in replaced else "")
                + " and keeps every other file" if replaced else ""))
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".kb-init-", dir=directory.resolve().parent))
+    parent = directory.resolve().parent
+    made = next((p for p in reversed([parent, *parent.parents]) if not p.exists()), None)
+    parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".kb-init-", dir=parent))
+    done = False
     try:
         for rel, text in planned.items():
             (stage / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -124,6 +127,9 @@ def init(directory: Path, city: str, langs: list[str], ci: str = "github",
         for rel in written:  # everything worked: move it into place
             (directory / rel).parent.mkdir(parents=True, exist_ok=True)
             os.replace(stage / rel, directory / rel)
+        done = True
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+        if not done and made is not None:  # the folders made for the stage, on an error
+            shutil.rmtree(made, ignore_errors=True)
     return written, report
