@@ -1,3 +1,3 @@
 """kb: a city's 311 knowledge base and service catalog generator."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -102,10 +102,31 @@ def build(root: Path, out: Path | None, langs: tuple[str, ...], audience: str, s
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--city", default="Example City", show_default=True, help="The city's name.")
 @click.option("--lang", "langs", multiple=True, help="Languages, source first [default: en].")
-def init(directory: Path, city: str, langs: tuple[str, ...]) -> None:
-    """Create a new, empty city site in DIRECTORY."""
-    scaffold.init(directory, city, list(langs) or ["en"])
-    click.echo(f"Created {directory}. Next: cd {directory} && kb build", err=True)
+@click.option("--ci", type=click.Choice(["github", "gitlab", "none"]), default="github",
+              show_default=True, help="The forge's CI files: check, build, publish site/public/.")
+@click.option("--from-open311", "open311", type=click.Path(path_type=Path), default=None,
+              help="Start the catalog from a GeoReport v2 service list (.json, .xml or a folder).")
+@click.option("--force", is_flag=True,
+              help="Write into a folder that is not empty, replacing the files kb init writes.")
+def init(directory: Path, city: str, langs: tuple[str, ...], ci: str, open311: Path | None,
+         force: bool) -> None:
+    """Create a new city content repository in DIRECTORY.
+
+    It holds the site settings, a README for editors, their guides, .gitignore, a pre-commit
+    check, requirements.txt pinning this kb version, and the CI files of the forge.
+    """
+    # imported here: `kb --help` starts without loading the pipeline
+    from generator.commands.init_repo import init as run_init
+
+    written, report = run_init(directory, city, list(langs) or ["en"], ci, open311, force)
+    for line in report:
+        click.echo(line, err=True)
+    services = sum(1 for rel in written if rel.startswith("catalog/services/") and
+                   rel.endswith(".yaml"))
+    click.echo(f"Created {directory} with kb {__version__}: {len(written)} files"
+               + (f", {services} services from {open311}" if open311 is not None else "")
+               + f". Next: cd {directory} && git init && git add . && git commit -m 'Start' "
+               f"&& kb build. README.md tells editors what to do.", err=True)
 
 
 @main.group()

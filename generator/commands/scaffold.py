@@ -1,4 +1,4 @@
-"""Scaffolding: a new site (`kb init`) and new content files (`kb new`)."""
+"""Scaffolding: new content files (`kb new`). A new site (`kb init`) is init_repo.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 from generator.clock import today
 from generator.errors import KbError, Problems
 from generator.pipeline.load import ID_HINT, ID_RE, load_config
-from generator.pipeline.model import babel_locale
 
 FILES = {"service": ("catalog/services", ".yaml"), "article": ("articles", ".md")}
 
@@ -55,34 +54,3 @@ def _today(root: Path):
     config = load_config(root, Problems())  # a broken mkdocs.yml is kb check's business
     tz = config.get(("extra", "kb", "timezone")) if config is not None and config.data else None
     return today(tz if isinstance(tz, str) else None)
-
-
-LANG_NAMES = {"en": "English", "es": "Español", "fr": "Français", "so": "Soomaali", "hmn": "Hmoob",
-              "ar": "العربية"}
-
-
-def init(directory: Path, city: str, langs: list[str]) -> None:
-    directory = Path(directory)
-    if (directory / "mkdocs.yml").exists():
-        raise KbError(f"{directory / 'mkdocs.yml'} already exists; 'kb init' only starts new sites")
-    for code in langs:
-        if not code.replace("-", "").isalnum():
-            raise KbError(f"--lang {code}: not a language code; use codes like 'en' or 'es'")
-    for sub in ("catalog/departments", "catalog/services", "catalog/alerts", "articles",
-                "translations", "theme"):
-        (directory / sub).mkdir(parents=True, exist_ok=True)
-    languages = "\n".join(
-        f"      - {{code: {code}, name: \"{LANG_NAMES.get(code, code)}\""
-        f"{'' if babel_locale(code) else ', formats: neutral'}}}" for code in langs)
-    config = (_template("city/mkdocs.yml").replace("{{city}}", city.replace('"', "'"))
-              .replace("{{languages}}", languages))
-    (directory / "mkdocs.yml").write_text(config, "utf-8")
-    (directory / "catalog/departments/contact-centre.yaml").write_text(
-        _template("city/contact-centre.yaml").replace("{{city}}", city)
-        .replace("{{schema}}", schema_url(directory, "department")), "utf-8")
-    (directory / "catalog/calendar.yaml").write_text(_template("city/calendar.yaml"), "utf-8")
-    (directory / ".gitignore").write_text("site/\n", "utf-8")
-    (directory / "theme" / "README.md").write_text(
-        "Files here override the base theme (Material for MkDocs custom_dir). For example\n"
-        "`theme/kb/kb.css` replaces the base stylesheet, `theme/assets/logo.svg` adds a logo.\n",
-        "utf-8")
