@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import review, schema
+from . import readability, review, schema
 from .errors import WARNING, Problems
 from .load import ID_RE, Doc, Tree, field_name
 
@@ -37,6 +37,8 @@ def validate(tree: Tree, problems: Problems) -> None:
     for doc in valid:
         getattr(check, doc.kind)(doc, tz_default)
     check.open311_codes([d for d in valid if d.kind == "service"])
+    if config_ok:
+        readability.check(tree, valid, problems)  # plain language: warnings at each text's line
 
 
 def _check_config(tree: Tree, problems: Problems) -> bool:
