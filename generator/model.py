@@ -143,6 +143,7 @@ class Service:
     agent: ServiceAgent | None = None
     owner: Owner | None = None
     review: Review | None = None
+    readability_waiver: str | None = None  # readability.waive: why kb check's targets are waived
     open311_code: str | None = None
     open311_type: str = "realtime"
     open311_description: bool = True  # false: the Open311 list shows an empty description
@@ -184,6 +185,7 @@ class Department:
     agent: DepartmentAgent | None = None
     owner: Owner | None = None
     review: Review | None = None
+    readability_waiver: str | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,7 @@ class Article:
     owner: Owner | None = None
     review: Review | None = None
     flow: Flow | None = None
+    readability_waiver: str | None = None
 
 
 @dataclass(frozen=True)
@@ -385,6 +388,7 @@ def make_service(doc: Doc, d: dict) -> Service:
             transfer=Transfer(**agent["transfer"]) if agent.get("transfer") else None,
             escalation=agent.get("escalation"), notes=agent.get("notes")) if agent else None,
         owner=_owner(d.get("owner")), review=_review(d.get("review")),
+        readability_waiver=(d.get("readability") or {}).get("waive"),
         open311_code=str(o311["code"]) if "code" in o311 else None,
         open311_type=o311.get("type", "realtime"),
         open311_description=o311.get("description", True), open311_group=o311.get("group", True))
@@ -397,7 +401,8 @@ def make_department(doc: Doc, d: dict, default_tz: str) -> Department:
         phone=d.get("phone"), email=d.get("email"), url=d.get("url"), address=d.get("address"),
         hours=_hours(d.get("hours"), default_tz), jurisdiction=_tuple(d.get("jurisdiction")),
         agent=DepartmentAgent(**agent) if agent else None,
-        owner=_owner(d.get("owner")), review=_review(d.get("review")))
+        owner=_owner(d.get("owner")), review=_review(d.get("review")),
+        readability_waiver=(d.get("readability") or {}).get("waive"))
 
 
 def make_article(doc: Doc, d: dict, body: str) -> Article:
@@ -407,6 +412,7 @@ def make_article(doc: Doc, d: dict, body: str) -> Article:
         summary=d.get("summary"), services=_tuple(d.get("services")),
         audience=d.get("audience", "both"), keywords=_tuple(d.get("keywords")),
         owner=_owner(d.get("owner")), review=_review(d.get("review")),
+        readability_waiver=(d.get("readability") or {}).get("waive"),
         flow=Flow(flow["start"], tuple(
             FlowStep(id=sid, ask=s.get("ask"),
                      options=tuple(FlowOption(o["label"], o["next"]) for o in s.get("options") or ()),
