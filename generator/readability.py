@@ -73,6 +73,7 @@ def base_lang(code: str) -> str:
 # --- counting ----------------------------------------------------------------------------------
 
 WORD_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:['’.,-][^\W_]+)*")  # 'a.m.' and '1,000' are one
+_ALNUM = re.compile(r"[^\W_]")
 _SPLIT_RE = re.compile(r"[.!?؟。]+[\"'”’)\]]*\s+")
 
 
@@ -92,19 +93,21 @@ def sentences(text: str) -> list[tuple[int, str]]:
         start = m.end()
     if text[start:].strip():
         out.append((start, text[start:].strip()))
-    return [(o + len(s) - len(s.lstrip()), s) for o, s in out if words(s)]
+    return [(o + len(s) - len(s.lstrip()), s) for o, s in out if _ALNUM.search(s)]
 
 
+_DIGIT = re.compile(r"\d")
 _EN_VOWELS = re.compile(r"[aeiouy]+")
 _ES_WEAK = set("iuü")
 _ES_VOWELS = re.compile(r"[aeiouáéíóúü]+|y(?![aeiouáéíóú])")
 _FR_VOWELS = re.compile(r"[aeiouyàâäéèêëîïôöùûüœæ]+")
 
 
+@lru_cache(maxsize=65536)  # everyday words come back again and again
 def syllables(word: str, lang: str) -> int:
     """An estimate of a word's syllables, by rule (see the module's docstring)."""
     w = word.lower().replace("’", "'")
-    if any(c.isdigit() for c in w):
+    if _DIGIT.search(w):
         return 1
     lang = base_lang(lang)
     if lang == "es":
@@ -156,6 +159,7 @@ def builtin_jargon(lang: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=16)
 def _jargon_re(terms: tuple[str, ...]) -> re.Pattern | None:
     if not terms:
         return None
@@ -375,13 +379,13 @@ def measure(doc: Doc, config: Settings, source: list[str] | None) -> Result:
     jargon = config.jargon_re
     for text in texts(doc, source):
         found = _sentences_with_lines(text)
-        all_words = [w for _, _, s in found for w in words(s)]
-        result.words += len(all_words)
-        name = field_name(text.field)
+        all_words: list[str] = []
         for line, col, sentence in found:
-            n = len(words(sentence))
+            ws = words(sentence)
+            all_words += ws
+            n = len(ws)
             if n > config.max_sentence_words:
-                start = " ".join(words(sentence)[:6])
+                start = " ".join(ws[:6])
                 result.findings.append(Finding(text.field, line, col, (
                     f"a sentence of {n} words ('{start} ...'); keep sentences to "
                     f"{config.max_sentence_words} words or fewer "
@@ -391,6 +395,7 @@ def measure(doc: Doc, config: Settings, source: list[str] | None) -> Result:
                 result.findings.append(Finding(text.field, line, col, (
                     f"'{m.group(0)}' is on the {config.lang} jargon list; "
                     + (f"say '{plainer}'" if plainer else "use an everyday word"))))
+        result.words += len(all_words)
         if config.formula is None or len(all_words) < config.min_words:
             continue
         c = Counts(len(all_words), len(found), sum(syllables(w, config.lang) for w in all_words))
