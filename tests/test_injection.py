@@ -67,7 +67,8 @@ def planted_tree(root: Path) -> tuple[Path, set]:
         files[f"catalog/departments/dept-{i}.yaml"] = (
             f"name: {v}\nkind: {'city' if i % 2 else 'partner'}\ndescription: {v}\naddress: {v}\n"
             f"phone: \"555-555-01{i:02d}\"\njurisdiction: [{v}]\nhours: {{mon: [\"08:00-17:00\"]}}\n"
-            f"agent: {{transfer_line: \"555-555-02{i:02d}\", notes: {v}}}\n")
+            f"agent: {{transfer_line: \"555-555-02{i:02d}\", notes: {v}}}\n"
+            f"readability: {{waive: {v}}}\n")
         files[f"catalog/services/svc-{i}.yaml"] = (
             f"name: {v}\ndepartment: dept-{i}\ngroup: {v}\nsummary: {v}\nkeywords: [{v}]\n"
             f"description: {v}\nrequest:\n  channels:\n"
@@ -79,12 +80,13 @@ def planted_tree(root: Path) -> tuple[Path, set]:
             f"    - {{code: b, prompt: {v}, variable: false}}\n"
             f"fees: {v}\neligibility: {v}\n"
             f"agent:\n  script: {v}\n  transfer: {{to: dept-{i}, when: {v}}}\n  escalation: {v}\n"
-            f"  notes: {v}\n")
+            f"  notes: {v}\nreadability: {{waive: {v}}}\n")
         files[f"catalog/alerts/alert-{i}.yaml"] = (
             f"title: {v}\nmessage: {v}\nstarts: 2020-01-01T00:00:00Z\nends: 2099-01-01T00:00:00Z\n"
             f"services: [svc-{i}]\naudience: both\n")
         files[f"articles/art-{i}.md"] = (
-            f"---\ntitle: {v}\nsummary: {v}\nservices: [svc-{i}]\nkeywords: [{v}]\nflow:\n  start: s\n"
+            f"---\ntitle: {v}\nsummary: {v}\nservices: [svc-{i}]\nkeywords: [{v}]\n"
+            f"readability: {{waive: {v}}}\nflow:\n  start: s\n"
             f"  steps:\n    s: {{ask: {v}, options: [{{label: {v}, next: e}}]}}\n"
             f"    e: {{outcome: {v}, transfer: dept-{i}, service: svc-{i}}}\n---\n"
             f"Searchword kbpayload.\n\n{p}\n\n## {p.splitlines()[0]}\n\n!!! note \"{p.splitlines()[0]}\"\n    {p.splitlines()[0]}\n\n"
@@ -163,7 +165,7 @@ class Audit(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
-        self.in_script = False
+        self.in_script = self.in_jsonld = False
 
     def handle_starttag(self, tag, attrs):
         if tag in ("iframe", "object", "embed", "base", "frame", "applet"):
@@ -171,6 +173,8 @@ class Audit(HTMLParser):
         if tag == "meta" and any(k == "http-equiv" and (v or "").lower() == "refresh" for k, v in attrs):
             self.found.append("<meta http-equiv=refresh>")
         self.in_script = tag == "script"
+        # JSON-LD is data, not code: it must stay one JSON value (content cannot end it early)
+        self.in_jsonld = self.in_script and ("type", "application/ld+json") in attrs
         for k, v in attrs:
             value = re.sub(r"[\s\x00-\x1f]", "", (v or "")).lower()
             if k.startswith("on"):
@@ -181,6 +185,12 @@ class Audit(HTMLParser):
                 self.found.append(f"<{tag} style={v}>")
 
     def handle_data(self, data):
+        if self.in_script and self.in_jsonld:
+            try:
+                json.loads(data)
+            except ValueError:
+                self.found.append(f"JSON-LD broken: {data[:60]}")
+            return
         if self.in_script and "alert(" in data:
             self.found.append(f"script: {data[:60]}")
 

@@ -233,3 +233,17 @@ def test_build_audience_agent_writes_the_agent_site_only(make_tree, kb):
     assert not (root / "site" / "public").exists()
     home = (agent / "index.html").read_text("utf-8")
     assert 'id="kb-console-q"' in home and "kb/agent/console.js" in home
+
+
+def test_the_files_for_other_tools_and_search_engines_are_among_those_searched(leak_site):
+    """HSDS, sitemaps and robots.txt are in the public folder walked above, with real content."""
+    out, _, langs = leak_site
+    public = out / "public"
+    services = (public / "api" / "hsds" / "services.json").read_text("utf-8")
+    assert "Pothole repair" in services
+    assert len(list((public / "api" / "hsds" / "services").glob("*.json"))) == 2
+    assert list((public / "api" / "hsds" / "organizations").glob("*.json"))
+    assert (public / "robots.txt").is_file() and (public / "sitemap.xml").is_file()
+    for lang in langs:
+        assert "application/ld+json" in (public / lang / "services" / "pothole-repair" / "index.html").read_text("utf-8")
+        assert (public / lang / "sitemap.xml").is_file()

@@ -11,6 +11,7 @@ import click
 
 from generator.clock import today
 from generator.commands.options import ROOT
+from generator.pipeline import readability
 from generator.pipeline.build import check
 from generator.pipeline.reviews import (
     DEFAULT_WITHIN,
@@ -64,10 +65,17 @@ def format_text(rep: dict) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--fail-on-overdue", is_flag=True, help="Exit 1 when anything is overdue.")
+@click.option("--readability", "plain", is_flag=True,
+              help="Instead: every page's readability by owner, hardest first (see docs/plain-language.md).")
 def review_cli(root: Path, as_of: datetime | None, within: int, fmt: str,
-               fail_on_overdue: bool) -> None:
+               fail_on_overdue: bool, plain: bool) -> None:
     """Content past or near its review date, grouped by owner, with the file to edit."""
     checked = check(root, fmt="json" if fmt == "json" else "text")
+    if plain:
+        rep = readability.report(checked.tree)
+        click.echo(json.dumps(rep, indent=2, ensure_ascii=False) if fmt == "json"
+                   else readability.format_report(rep))
+        return
     day = as_of.date() if as_of else today(checked.config.timezone)
     rep = report(checked.tree, day, within)
     if fmt == "json":

@@ -87,6 +87,7 @@ def service_doc(svc: Service, page_url: str) -> dict[str, Any]:
         "eligibility": _s(svc.eligibility),
         "related": list(svc.related),
         "review": _review(svc.review),
+        "readability": {"waive": svc.readability_waiver} if svc.readability_waiver else None,
         "open311": {"code": str(svc.code), "type": svc.open311_type,
                     "description": svc.open311_description, "group": svc.open311_group},
         "page_url": page_url,
@@ -119,6 +120,7 @@ def department_doc(dept: Department, page_url: str) -> dict[str, Any]:
         "phone": dept.phone, "email": dept.email, "url": dept.url, "address": _s(dept.address),
         "hours": _hours(dept.hours), "jurisdiction": [_s(j) for j in dept.jurisdiction],
         "review": _review(dept.review), "page_url": page_url,
+        "readability": {"waive": dept.readability_waiver} if dept.readability_waiver else None,
     }
     if dept.agent is not None:
         a = dept.agent
@@ -142,6 +144,7 @@ def article_doc(art: Article, page_url: str) -> dict[str, Any]:
         "services": list(art.services), "audience": art.audience,
         "keywords": [_s(k) for k in art.keywords], "body": _s(art.body), "flow": flow,
         "review": _review(art.review), "page_url": page_url,
+        "readability": {"waive": art.readability_waiver} if art.readability_waiver else None,
     }
     if art.owner is not None:
         doc["owner"] = _owner(art.owner)
@@ -183,6 +186,8 @@ def _obj(props: dict, required: list[str] = (), **kw) -> dict:
 _STRS = {"type": "array", "items": {"type": "string"}}
 _REVIEW = _obj({"last_reviewed": _str(format="date"), "every_days": {"type": "integer"}},
                ["last_reviewed", "every_days"])
+_READABILITY = _obj({"waive": _str()}, ["waive"], description=(
+    "Why the texts keep wording that misses the plain-language targets of kb check."))
 _OWNER = _obj({"department": _str(), "contact": _str()}, ["department"], **{
     "x-internal": True, "description": "Who keeps this right (agent site only)."})
 _HEAD = {
@@ -219,6 +224,7 @@ def _service_schema() -> dict:
                                "unit": {"enum": ["hours", "days", "business_days", "weeks"]}},
                               ["value", "unit"]),
         "fees": _str(), "eligibility": _str(), "related": _STRS, "review": _REVIEW,
+        "readability": _READABILITY,
         "open311": _obj({"code": _str(), "type": {"enum": ["realtime", "batch", "blackbox"]},
                          "description": {"type": "boolean"}, "group": {"type": "boolean"}},
                         ["code", "type", "description", "group"]),
@@ -241,7 +247,7 @@ def _department_schema() -> dict:
                                                                 "sat", "sun")},
                        "holidays": {"enum": ["open", "closed"]}},
                       ["timezone", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "holidays"]),
-        "jurisdiction": _STRS, "review": _REVIEW, "page_url": _str(format="uri"),
+        "jurisdiction": _STRS, "review": _REVIEW, "readability": _READABILITY, "page_url": _str(format="uri"),
         "agent": _obj({"transfer_line": _str(), "after_hours_line": _str(), "notes": _str()}, **{
             "x-internal": True, "description": "For call agents (agent site only)."}),
         "owner": _OWNER,
@@ -258,7 +264,8 @@ def _article_schema() -> dict:
         "body": _str(description="Markdown. In the public file, without the agent-only blocks."),
         "flow": _obj({"start": _str(), "steps": {"type": "object", "additionalProperties": step}},
                      ["start", "steps"]),
-        "review": _REVIEW, "page_url": _str(format="uri"), "owner": _OWNER,
+        "review": _REVIEW, "readability": _READABILITY, "page_url": _str(format="uri"),
+        "owner": _OWNER,
     }, ["id", "title", "services", "audience", "keywords", "body", "page_url"])
 
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from generator.pipeline.model import AGENT_BLOCKS
+from generator.pipeline.markup import AGENT_BLOCKS
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,15 @@ import html
 import json
 from pathlib import Path
 
-from generator.formats import catalog_json, changes, console_data, open311, search_index
+from generator.formats import (
+    catalog_json,
+    changes,
+    console_data,
+    hsds,
+    open311,
+    search_index,
+    sitemap,
+)
 from generator.pipeline.model import Site
 
 
@@ -36,6 +44,8 @@ def audience(source_site: Site, stage: Path, langs: list[str], parts: dict[str, 
     catalog_json.write_schemas(source_site, stage)
     search_index.write_schema(stage)
     changes.write_index(source_site, stage, langs, parts, events)
+    hsds.write(source_site, stage)  # api/hsds/ (public site only, source language)
+    sitemap.write(source_site, stage, langs)  # sitemaps and robots.txt
 
 
 def write_language_chooser(site: Site, stage: Path, langs: list[str]) -> None:
@@ -49,11 +59,12 @@ def write_language_chooser(site: Site, stage: Path, langs: list[str]) -> None:
     codes = json.dumps([lang.code for lang in choices])
     title = html.escape(f"{config.city} 311")
     source = choices[0].code if choices else config.source.code
+    robots = '\n  <meta name="robots" content="noindex">' if site.audience == "agent" else ""
     page = f"""<!doctype html>
 <html lang="{source}">
 <head>
   <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="viewport" content="width=device-width, initial-scale=1">{robots}
   <title>{title}</title>
   <style>
     body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;

@@ -18,6 +18,7 @@ EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "def_list", "py
 LINK_RE = re.compile(r"\]\(\s*(service|article):([^)\s]*)\s*\)")
 ARTICLE_LINK_RE = re.compile(r"\[([^\]]*)\]\(\s*article:([^)\s]*)\s*\)")
 FOLDERS = {"service": "services", "article": "answers"}  # where each kind's pages are
+AGENT_BLOCKS = ("agent", "say", "ask", "transfer")  # admonitions for agents only
 _DEAD = re.compile(r"\[([^\]]*)\]\(#\)")
 
 
@@ -30,3 +31,37 @@ def resolve_links(text: str, exists: Callable[[str, str], bool],
         return f"]({href(kind, target)})" if exists(kind, target) else "](#)"
 
     return _DEAD.sub(r"\1", LINK_RE.sub(repl, text))
+
+
+_BLOCK_RE = re.compile(r"^(?:!!!|\?\?\?\+?)\s+([A-Za-z][\w-]*)")
+
+
+def split_agent_blocks(body: str) -> str:
+    """The body without its agent-only admonitions (``!!! say`` ...), for residents.
+
+    A block is its opening line and every following line that is indented or blank (a blank line
+    belongs to the block only when indented text follows it).
+    """
+    lines = body.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _BLOCK_RE.match(lines[i])
+        if m and m.group(1).lower() in AGENT_BLOCKS:
+            i += 1
+            while i < len(lines):
+                if lines[i].startswith(("    ", "\t")):
+                    i += 1
+                    continue
+                if not lines[i].strip():
+                    j = i
+                    while j < len(lines) and not lines[j].strip():
+                        j += 1
+                    if j < len(lines) and lines[j].startswith(("    ", "\t")):
+                        i = j
+                        continue
+                break
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)

@@ -9,7 +9,6 @@ that no public output (pages, JSON, search) names a page residents cannot open.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -18,9 +17,9 @@ from typing import Any
 
 from generator.pipeline import markup, schema
 from generator.pipeline.load import Doc, Tree
+from generator.pipeline.markup import AGENT_BLOCKS, split_agent_blocks  # noqa: F401 - part of the model's interface
 
 AUDIENCES = ("public", "agent")
-AGENT_BLOCKS = ("agent", "say", "ask", "transfer")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -151,6 +150,7 @@ class Service:
     agent: ServiceAgent | None = None
     owner: Owner | None = None
     review: Review | None = None
+    readability_waiver: str | None = None  # readability.waive: why kb check's targets are waived
     open311_code: str | None = None
     open311_type: str = "realtime"
     open311_description: bool = True  # false: the Open311 list shows an empty description
@@ -192,6 +192,7 @@ class Department:
     agent: DepartmentAgent | None = None
     owner: Owner | None = None
     review: Review | None = None
+    readability_waiver: str | None = None
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,7 @@ class Article:
     owner: Owner | None = None
     review: Review | None = None
     flow: Flow | None = None
+    readability_waiver: str | None = None
 
 
 @dataclass(frozen=True)
@@ -397,6 +399,7 @@ def make_service(doc: Doc, d: dict) -> Service:
             transfer=Transfer(**agent["transfer"]) if agent.get("transfer") else None,
             escalation=agent.get("escalation"), notes=agent.get("notes")) if agent else None,
         owner=_owner(d.get("owner")), review=_review(d.get("review")),
+        readability_waiver=(d.get("readability") or {}).get("waive"),
         open311_code=str(o311["code"]) if "code" in o311 else None,
         open311_type=o311.get("type", "realtime"),
         open311_description=o311.get("description", True), open311_group=o311.get("group", True))
@@ -409,7 +412,8 @@ def make_department(doc: Doc, d: dict, default_tz: str) -> Department:
         phone=d.get("phone"), email=d.get("email"), url=d.get("url"), address=d.get("address"),
         hours=_hours(d.get("hours"), default_tz), jurisdiction=_tuple(d.get("jurisdiction")),
         agent=DepartmentAgent(**agent) if agent else None,
-        owner=_owner(d.get("owner")), review=_review(d.get("review")))
+        owner=_owner(d.get("owner")), review=_review(d.get("review")),
+        readability_waiver=(d.get("readability") or {}).get("waive"))
 
 
 def make_article(doc: Doc, d: dict, body: str) -> Article:
@@ -419,6 +423,7 @@ def make_article(doc: Doc, d: dict, body: str) -> Article:
         summary=d.get("summary"), services=_tuple(d.get("services")),
         audience=d.get("audience", "both"), keywords=_tuple(d.get("keywords")),
         owner=_owner(d.get("owner")), review=_review(d.get("review")),
+        readability_waiver=(d.get("readability") or {}).get("waive"),
         flow=Flow(flow["start"], tuple(
             FlowStep(id=sid, ask=s.get("ask"),
                      options=tuple(FlowOption(o["label"], o["next"]) for o in s.get("options") or ()),
@@ -440,38 +445,6 @@ def make_calendar(d: dict | None) -> Calendar:
                                c.get("hours", "closed")) for c in d.get("closures") or ()))
 
 
-_BLOCK_RE = re.compile(r"^(?:!!!|\?\?\?\+?)\s+([A-Za-z][\w-]*)")
-
-
-def split_agent_blocks(body: str) -> str:
-    """The body without its agent-only admonitions (``!!! say`` ...), for residents.
-
-    A block is its opening line and every following line that is indented or blank (a blank line
-    belongs to the block only when indented text follows it).
-    """
-    lines = body.split("\n")
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        m = _BLOCK_RE.match(lines[i])
-        if m and m.group(1).lower() in AGENT_BLOCKS:
-            i += 1
-            while i < len(lines):
-                if lines[i].startswith(("    ", "\t")):
-                    i += 1
-                    continue
-                if not lines[i].strip():
-                    j = i
-                    while j < len(lines) and not lines[j].strip():
-                        j += 1
-                    if j < len(lines) and lines[j].startswith(("    ", "\t")):
-                        i = j
-                        continue
-                break
-            continue
-        out.append(lines[i])
-        i += 1
-    return "\n".join(out)
 
 
 def unlink_articles(value: Any, hidden: frozenset[str]) -> Any:

@@ -31,7 +31,7 @@ import yaml
 from generator.clock import today
 from generator.engine.material import material_search
 from generator.i18n.locale import Fallback, Formatter, language_partial
-from generator.pipeline import markup
+from generator.pipeline import jsonld, markup
 from generator.pipeline.model import DAYS, Article, Department, Service, Site
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when PyYAML has it
@@ -181,6 +181,10 @@ class Renderer:
                     f'\n\n{out}\n\n</div>')
         return out
 
+    def url(self, rel: str) -> str:
+        """The absolute address of a page of this language's site."""
+        return f"{self.site.config.base_url(self.site.audience)}{self.lang}/{rel}"
+
     # --- page helpers ----------------------------------------------------------------------------
 
     def hours_rows(self, dept: Department) -> list[tuple[str, str]]:
@@ -226,11 +230,14 @@ class Renderer:
             "group_slug": lambda g: self.groups[g], "DAYS": DAYS,
         }
 
-    def page(self, path: str, template: str, front: dict, **values) -> Page:
+    def page(self, path: str, template: str, front: dict, jsonld: dict | None = None,
+             **values) -> Page:
         self.page_path = path
         body = self.env.get_template(template).render(**self.context(), **values)
         # Material indexes no page: kb writes its search index from the model (searchindex.py)
         front = {**front, "search": {"exclude": True}}
+        front.setdefault("description", str(front["title"]))  # in the page's language
+        front["kb_head"] = head_meta(front["title"], front["description"], jsonld)
         head = yaml.dump(front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
         return Page(path, f"---\n{head}---\n\n{body}")
 
@@ -358,6 +365,8 @@ class Renderer:
                              key=lambda s: sort_key(s.name))
         return self.page("index.md", "pages/home.md.j2",
                          {"title": str(site.config.city),
+                          "description": self._("%(city)s 311: city services") % {
+                              "city": site.config.city},
                           "template": "kb-console.html" if site.audience == "agent" else "kb-home.html",
                           "hide": ["navigation", "toc"]},
                          groups=sorted(groups.items(), key=lambda kv: sort_key(kv[0])),
@@ -415,7 +424,9 @@ class Renderer:
         dept = site.departments[svc.department]
         related = [site.services[r] for r in svc.related if r in site.services]
         front = {"title": str(svc.name), "description": str(svc.summary)}
-        return self.page(f"services/{svc.id}.md", "pages/service.md.j2", front, s=svc, dept=dept,
+        ld = jsonld.service(svc, dept, site.config, self.url(f"services/{svc.id}/"),
+                            self.url(f"departments/{dept.id}/")) if site.audience == "public" else None
+        return self.page(f"services/{svc.id}.md", "pages/service.md.j2", front, jsonld=ld, s=svc, dept=dept,
                          related=related, articles=site.articles_about(svc.id),
                          transfer_dept=site.departments.get(svc.agent.transfer.to)
                          if svc.agent and svc.agent.transfer else None)
@@ -425,7 +436,9 @@ class Renderer:
         front = {"title": str(dept.name)}
         if dept.description:
             front["description"] = str(dept.description)
-        return self.page(f"{base}.md", "pages/department.md.j2", front, d=dept,
+        ld = jsonld.organization(dept, self.site.config, self.url(f"departments/{dept.id}/")) \
+            if self.site.audience == "public" else None
+        return self.page(f"{base}.md", "pages/department.md.j2", front, jsonld=ld, d=dept,
                          entries=_chunks(self._lists[base][1])[0], pager=self._pager(base, 1))
 
     def article(self, art: Article) -> Page:
@@ -435,6 +448,16 @@ class Renderer:
             front["description"] = str(art.summary)
         return self.page(f"answers/{art.id}.md", "pages/article.md.j2", front, a=art,
                          services=services)
+
+
+def head_meta(title: str, description: str, ld: dict | None) -> str:
+    """What the theme prints into <head> for a page: its Open Graph title and description, and
+    its schema.org JSON-LD (escaped here: the theme prints it as it is)."""
+    tags = [f'<meta property="og:title" content="{esc_attr(title)}">',
+            f'<meta property="og:description" content="{esc_attr(description)}">']
+    if ld is not None:
+        tags.append(jsonld.script(ld))
+    return "\n".join(tags)
 
 
 def group_slugs(source_site: Site, translated: Site) -> dict[str, str]:

@@ -213,7 +213,8 @@ def _problems_for(err, doc: Doc, prefix: tuple) -> Iterator[tuple[tuple, tuple[i
             sub = path + (key,)
             msg = f"unknown field '{key}'{suggest(key, allowed)}"
             if "did you mean" not in msg:
-                msg += f" (allowed here: {', '.join(allowed)})"
+                msg += (f": {err.schema['x-message']}" if err.schema.get("x-message")
+                        else f" (allowed here: {', '.join(allowed)})")
             yield sub, doc.key_pos(sub), msg
         return
     if err.validator == "required":

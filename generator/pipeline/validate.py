@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator import clock
 from generator.errors import WARNING, Problems
-from generator.pipeline import markup, reviews, schema
+from generator.pipeline import markup, readability, reviews, schema
 from generator.pipeline.load import ID_RE, Doc, Tree, field_name
 from generator.pipeline.schema import suggest
 
@@ -38,6 +38,8 @@ def validate(tree: Tree, problems: Problems) -> None:
     for doc in valid:
         getattr(check, doc.kind)(doc, tz_default)
     check.open311_codes([d for d in valid if d.kind == "service"])
+    if config_ok:
+        readability.check(tree, valid, problems)  # plain language: warnings at each text's line
 
 
 def _check_config(tree: Tree, problems: Problems) -> bool:
