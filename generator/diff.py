@@ -72,10 +72,16 @@ class Translations:
         self.done: dict[str, str] = {}
         if not self.exists:
             return
+        import io
+
         from babel.messages.pofile import read_po
+
+        from .load import MAX_PO_BYTES, read_text
+        text = read_text(path, f"translations/{path.name}", Problems(), MAX_PO_BYTES)
+        if text is None:
+            return  # not text kb reads; kb check reports it
         try:
-            with path.open("rb") as fh:
-                catalog = read_po(fh)
+            catalog = read_po(io.BytesIO(text.encode("utf-8")))
         except Exception:  # noqa: BLE001 - a broken PO file translates nothing; kb check reports it
             return
         for msg in catalog:

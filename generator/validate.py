@@ -8,6 +8,7 @@ decision flows without dead ends, Open311 codes used once. Every problem keeps i
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -31,12 +32,27 @@ def validate(tree: Tree, problems: Problems) -> None:
            for kind in ("department", "service", "article", "alert")}
     tz_default = tree.config.get(("extra", "kb", "timezone")) if config_ok and tree.config else None
     check = _Checker(ids, problems)
+    check.broken = tree.broken
     kb = tree.config.get(("extra", "kb")) if config_ok and tree.config else None
     check.as_of = review.today(tz_default)
     check.reviewers = (kb or {}).get("reviewers")  # None: the site does not use CODEOWNERS
     for doc in valid:
         getattr(check, doc.kind)(doc, tz_default)
     check.open311_codes([d for d in valid if d.kind == "service"])
+    _waiting(tree, check.waiting, problems)
+
+
+def _waiting(tree: Tree, waiting: dict, problems: Problems) -> None:
+    """A file that could not be read says how many references to it wait for its fix (they are
+    not reported as references to nothing: the file is there)."""
+    for (kind, id_), n in sorted(waiting.items()):
+        rel = tree.broken[(kind, id_)]
+        for i, p in enumerate(problems.items):
+            if p.path == rel and p.severity != WARNING:
+                note = (f" ({n} reference{'s' if n != 1 else ''} to this {kind} in other files "
+                        f"{'are' if n != 1 else 'is'} checked once this is fixed)")
+                problems.items[i] = replace(p, message=p.message + note)
+                break
 
 
 def _check_config(tree: Tree, problems: Problems) -> bool:
@@ -101,6 +117,15 @@ class _Checker:
         self.problems = problems
         self.as_of = review.today()
         self.reviewers: dict | None = None
+        self.broken: dict = {}  # (kind, id) -> path of a file that is there but unreadable
+        self.waiting: dict = {}  # (kind, id) of such a file -> the references to it
+
+    def _is_broken(self, kind: str, value: str) -> bool:
+        """A reference to a file that is there but could not be read: counted, not reported."""
+        if (kind, value) not in self.broken:
+            return False
+        self.waiting[(kind, value)] = self.waiting.get((kind, value), 0) + 1
+        return True
 
     def error(self, doc: Doc, path: tuple, message: str, severity: str = "error") -> None:
         line, col = doc.pos(path)
@@ -109,6 +134,8 @@ class _Checker:
     def ref(self, doc: Doc, path: tuple, kind: str, value: str) -> bool:
         if value in self.ids[kind]:
             return True
+        if self._is_broken(kind, value):
+            return False
         folder = {"department": "catalog/departments", "service": "catalog/services",
                   "article": "articles", "alert": "catalog/alerts"}[kind]
         ext = ".md" if kind == "article" else ".yaml"
@@ -131,6 +158,8 @@ class _Checker:
             kind, target = m.group(1), m.group(2)
             if target in self.ids[kind]:
                 self._public_to_agent(doc, path, kind, target, text, m, line0)
+                continue
+            if self._is_broken(kind, target):
                 continue
             from .schema import _suggest
             hint = _suggest(target, list(self.ids[kind]))
