@@ -18,7 +18,6 @@ from typing import Callable
 from babel import Locale, dates, numbers
 
 from . import poread
-from .errors import SYNTAX, ContentError, Problem
 from .model import Language
 
 
@@ -149,8 +148,10 @@ def interface_translations(root: Path, lang: str, source: str) -> gettext.NullTr
     except FileNotFoundError:
         return _NO_MESSAGES
     except poread.Unreadable as exc:  # replaced since kb check read it (the live preview)
+        from .errors import ContentError
         raise ContentError(exc.problems) from None
     except (poread.PoFileError, ValueError, TypeError) as exc:
+        from .errors import SYNTAX, ContentError, Problem
         raise ContentError([Problem(f"translations/{po.name}", getattr(exc, "lineno", 0) + 1, 1,
                                     SYNTAX, f"not a valid PO file: {exc}")]) from None
 

@@ -24,8 +24,6 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from . import contentfiles
-from .errors import Problems
 from .i18n import Fallback, Formatter, language_partial
 from .model import DAYS, Article, Department, Service, Site
 from .changes import whats_new_page
@@ -526,7 +524,8 @@ def write_project(site: Site, source_site: Site, lang: str, gettext_obj, root: P
     # The console's code (theme/kb/agent/) is for the agent site only.
     skip = shutil.ignore_patterns("agent") if site.audience == "public" else None
     shutil.copytree(PACKAGE_THEME, theme, dirs_exist_ok=True, ignore=skip)
-    # the city's own overrides win; only the files kb check accepts (no link out of theme/)
+    from . import contentfiles  # the city's own overrides win; only what kb check accepts
+    from .errors import Problems
     for rel in contentfiles.walk(root, "theme", Problems()):
         contentfiles.copy(root, rel, theme / rel[len("theme/"):])
     language_partial(theme, site.config.language(lang))
