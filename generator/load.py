@@ -274,7 +274,7 @@ def _utf16(raw: bytes) -> bool:
         return True
     pairs = len(raw) // 2
     even, odd = raw[0:pairs * 2:2].count(0), raw[1:pairs * 2:2].count(0)
-    return pairs > 0 and min(even, odd) == 0 and max(even, odd) * 4 >= pairs
+    return pairs >= 2 and min(even, odd) == 0 and max(even, odd) * 2 >= pairs
 
 
 def decode(raw: bytes, rel: str, problems: Problems) -> str | None:
