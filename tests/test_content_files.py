@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from gettext import NullTranslations
 from pathlib import Path
 
@@ -169,20 +170,22 @@ def test_the_preview_shows_the_old_or_the_new_file_while_it_is_replaced(make_tre
                 tmp.write_text(text, "utf-8")
                 os.replace(tmp, path)
             n += 1
+            time.sleep(0.01)  # an editor saving a hundred times a second
 
     thread = threading.Thread(target=editor)
     thread.start()
-    shown = []
+    shown, errors = [], []
     try:
         for _ in range(12):
             try:
                 preview.update()
             except ContentError as exc:  # a half-saved file: an error, the last preview stays
                 assert all(p.path == "catalog/services/pothole-repair.yaml" for p in exc.problems)
+                errors.append(exc.problems[0].message)
             page = (preview.site_dir / "services/pothole-repair/index.html").read_text("utf-8")
             shown.append(next(v for v in ("Pothole repair 0", "Pothole repair 1", "Pothole repair")
                               if v in page))
     finally:
         stop.set()
         thread.join()
-    assert len(shown) == 12 and {"Pothole repair 0", "Pothole repair 1"} & set(shown), shown
+    assert len(shown) == 12 and {"Pothole repair 0", "Pothole repair 1"} & set(shown), (shown, errors)
