@@ -100,8 +100,21 @@ A crew visits.
 """
 
 
+class Link(str):
+    """A symbolic link in a tree written by write_tree: Link("../../secret.md")."""
+
+
+class HardLink(str):
+    """A second name for a file written before it: HardLink("../outside.yaml") (from the root)."""
+
+
+class Fifo:
+    """A named pipe in a tree written by write_tree."""
+
+
 def write_tree(root: Path, files: dict[str, str | bytes | None]) -> Path:
-    """Write a content tree: {relative path: text}; None removes a file of the base tree."""
+    """Write a content tree: {relative path: text}; None removes a file of the base tree; Link,
+    HardLink and Fifo make those."""
     for rel, content in files.items():
         path = root / rel
         if content is None:
@@ -109,7 +122,15 @@ def write_tree(root: Path, files: dict[str, str | bytes | None]) -> Path:
                 path.unlink()
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
+        if isinstance(content, (Link, HardLink, Fifo)) and os.path.lexists(path):
+            path.unlink()
+        if isinstance(content, Link):
+            path.symlink_to(content)
+        elif isinstance(content, HardLink):
+            os.link(root / content, path)
+        elif isinstance(content, Fifo):
+            os.mkfifo(path)
+        elif isinstance(content, bytes):
             path.write_bytes(content)
         else:
             path.write_text(textwrap.dedent(content) if content.startswith("\n") else content, "utf-8")

@@ -7,7 +7,7 @@ tests/test_check_errors.py has 21 more cases; none is repeated here.
 from __future__ import annotations
 
 import pytest
-from conftest import MKDOCS_YML
+from conftest import MKDOCS_YML, SERVICE, Fifo, HardLink, Link
 
 S = "catalog/services/x.yaml"
 D = "catalog/departments/parks.yaml"
@@ -16,6 +16,11 @@ OK = "name: X\ndepartment: public-works\ngroup: G\nsummary: S.\n"  # a valid ser
 ART = "---\ntitle: A\n---\n"
 PO = "translations/fr.po"
 PO_HEAD = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+UTF16 = "is saved as UTF-16; save it as UTF-8 instead (in Notepad: File > Save as, Encoding: UTF-8)"
+COPY = "put a copy of the file here instead of the link"
+OUT = f"outside the content folder; kb reads only files inside it: {COPY}"
+ES = MKDOCS_YML + "      - {code: es, name: Español}\n"
+SNOW = "title: Snow\nmessage: M.\nstarts: 2026-01-01T00:00:00Z\nends: 2026-01-02T00:00:00Z\n"
 
 CASES = [
     # --- YAML syntax --------------------------------------------------------------------------
@@ -67,11 +72,33 @@ CASES = [
     ("binary file", {S: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"},
      [f"{S}:1:1: (file): is a binary file, not text; remove it or save it as UTF-8 text"]),
     ("UTF-16 file", {S: "name: X\n".encode("utf-16")},
-     [f"{S}:1:1: (file): is a binary file, not text; remove it or save it as UTF-8 text"]),
+     [f"{S}:1:1: (file): {UTF16}"]),
+    ("UTF-16 file without a byte-order mark", {S: "name: X\n".encode("utf-16-le")},
+     [f"{S}:1:1: (file): {UTF16}"]),
+    ("UTF-16 big-endian article", {A: ART.encode("utf-16-be")},
+     [f"{A}:1:1: (file): {UTF16}"]),
     ("Latin-1 on line 3", {S: b"name: X\ndepartment: public-works\ngroup: Stra\xdfe\n"},
      [f"{S}:3:12: (file): is not UTF-8 (byte 0xdf); save it with UTF-8 encoding"]),
-    ("byte-order mark in an article", {A: b"\xef\xbb\xbf---\ntitle: A\n---\nBody.\n"},
-     [f"{A}:1:1: (file): starts with a byte-order mark; save it as UTF-8 without BOM"]),
+    ("byte-order mark and CRLF: a mistake on line 1 is at its column",
+     {S: b"\xef\xbb\xbf" + OK.replace("name: X", "name: !secret X").replace("\n", "\r\n").encode()},
+     [f"{S}:1:7: name: unsupported YAML tag '!secret'; remove it"]),
+    ("byte-order mark and CRLF: a mistake on line 3 is on line 3",
+     {S: b"\xef\xbb\xbf" + OK.replace("group: G", "group: [G").replace("\n", "\r\n").encode()},
+     [f"{S}:4:8: (syntax): did not find expected ',' or ']' (while parsing a flow sequence)"]),
+    ("byte-order mark and CRLF: a key given twice", {S: b"\xef\xbb\xbf" + (OK + "name: Y\n").replace("\n", "\r\n").encode()},
+     [f"{S}:5:1: name: 'name' is given twice (first on line 1); keep one"]),
+    ("byte-order mark and CRLF in front matter",
+     {A: b"\xef\xbb\xbf---\r\ntitle: A\r\n  bad: 1\r\n---\r\nBody.\r\n"},
+     [f"{A}:3:6: (syntax): mapping values are not allowed in this context; put quotes around a "
+      "value that contains ': '"]),
+    ("byte-order mark and CRLF in an article body",
+     {A: b"\xef\xbb\xbf---\r\ntitle: A\r\n---\r\nBody.\r\nSee [x](article:missing).\r\n"},
+     [f"{A}:5:9: body: links to article:missing, which does not exist"]),
+    ("Latin-1 after a byte-order mark and accents, on line 1",
+     {S: b"\xef\xbb\xbfname: Caf\xc3\xa9 Stra\xdfe\r\n"},
+     [f"{S}:1:16: (file): is not UTF-8 (byte 0xdf); save it with UTF-8 encoding"]),
+    ("only a byte-order mark", {A: b"\xef\xbb\xbf\r\n"},
+     [f"{A}:1:1: (file): is empty; add content or delete the file"]),
     ("empty article", {A: ""},
      [f"{A}:1:1: (file): is empty; add content or delete the file"]),
     ("whitespace-only department", {D: "   \n\t\n"},
@@ -96,6 +123,112 @@ CASES = [
     ("missing mkdocs.yml", {"mkdocs.yml": None},
      ["mkdocs.yml:1:1: (file): is missing; every site needs one (run 'kb init DIR' to start a new "
       "site)"]),
+    # --- nothing from outside the content folder (docs/security.md) ---------------------------
+    ("article that links out of the folder", {"../secret.md": ART + "Secret.\n",
+                                              "articles/leak.md": Link("../../secret.md")},
+     [f"articles/leak.md:1:1: (file): is a link to '../../secret.md', {OUT}"]),
+    ("service that links out of the folder", {"../leak.yaml": OK, S: Link("../../../leak.yaml")},
+     [f"{S}:1:1: (file): is a link to '../../../leak.yaml', {OUT}"]),
+    ("link to /dev/zero does not hang the check", {S: Link("/dev/zero")},
+     [f"{S}:1:1: (file): is a link to '/dev/zero', {OUT}"]),
+    ("named pipe", {S: Fifo()},
+     [f"{S}:1:1: (file): is a named pipe (FIFO), not a file kb can read; remove it"]),
+    ("hard link to a file outside", {"../outside.yaml": OK, S: HardLink("../outside.yaml")},
+     [f"{S}:1:1: (file): has 2 names on this disk (a hard link), so kb cannot tell whether "
+      "another is outside the content folder; make it an ordinary file: copy it, delete it, and "
+      "name the copy 'x.yaml'"]),
+    ("folder that links out", {"../elsewhere/snow.yaml": SNOW, "catalog/alerts": Link("../../elsewhere")},
+     [f"catalog/alerts:1:1: (file): is a link to '../../elsewhere', {OUT}"]),
+    ("link that leads nowhere", {S: Link("nowhere.yaml")},
+     [f"{S}:1:1: (file): is a link to 'nowhere.yaml', which does not exist; fix the link or remove it"]),
+    ("link to itself", {S: Link("x.yaml")},
+     [f"{S}:1:1: (file): is a link that leads back to itself; remove it"]),
+    ("link into .git", {".git/config": "[core]\n", A: Link("../.git/config")},
+     [f"{A}:1:1: (file): is a link to '.git/config', which is hidden (like .git/) and not content: "
+      f"{COPY}"]),
+    ("theme file that links to the catalog (internal fields)",
+     {"theme/leak.txt": Link("../catalog/services/pothole-repair.yaml")},
+     ["theme/leak.txt:1:1: (file): is a link to 'catalog/services/pothole-repair.yaml', outside "
+      f"theme/; a link in theme/ may only lead to another place in theme/: {COPY}"]),
+    ("theme file that links to /etc/passwd", {"theme/passwd.txt": Link("/etc/passwd")},
+     [f"theme/passwd.txt:1:1: (file): is a link to '/etc/passwd', {OUT}"]),
+    ("theme folder that links out", {"theme/assets": Link("/etc")},
+     [f"theme/assets:1:1: (file): is a link to '/etc', {OUT}"]),
+    ("theme folder that links to a folder it is in", {"theme/assets/loop": Link("..")},
+     ["theme/assets/loop:1:1: (file): is a link to a folder it is in itself; remove it"]),
+    ("named pipe in the theme", {"theme/kb/kb.css": Fifo()},
+     ["theme/kb/kb.css:1:1: (file): is a named pipe (FIFO), not a file kb can read; remove it"]),
+    ("mkdocs.yml that links out", {"../site.yml": MKDOCS_YML, "mkdocs.yml": Link("../site.yml")},
+     [f"mkdocs.yml:1:1: (file): is a link to '../site.yml', {OUT}"]),
+    ("translation file that links out", {"../fr.po": PO_HEAD, PO: Link("../../fr.po")},
+     [f"{PO}:1:1: (file): is a link to '../../fr.po', {OUT}"]),
+    ("INHERIT from outside", {"../base.yml": "site_name: X\n", "mkdocs.yml": MKDOCS_YML + "INHERIT: ../base.yml\n"},
+     ["mkdocs.yml:13:10: INHERIT: '../base.yml' is outside the content folder; kb reads only files "
+      "inside it: move the settings it holds into the content folder"]),
+    ("INHERIT from a hidden file", {".git/config": "a: b\n", "mkdocs.yml": MKDOCS_YML + "INHERIT: .git/config\n"},
+     ["mkdocs.yml:13:10: INHERIT: '.git/config' is hidden (like .git/) and not content: move the "
+      "settings it holds into a file of the content folder"]),
+    ("INHERIT from a file that runs code",
+     {"base.yml": "x: !!python/object/apply:os.system ['touch /tmp/kb-pwned']\n",
+      "mkdocs.yml": MKDOCS_YML + "INHERIT: base.yml\n"},
+     ["base.yml:1:4: x: the YAML tag '!!python/object/apply:os.system' makes mkdocs run Python "
+      "code when it reads this file; remove it"]),
+    ("INHERIT in a circle", {"base.yml": "INHERIT: mkdocs.yml\n", "mkdocs.yml": MKDOCS_YML + "INHERIT: base.yml\n"},
+     ["base.yml:1:10: INHERIT: 'mkdocs.yml' inherits from this file again, so mkdocs would never "
+      "finish; remove one INHERIT"]),
+    ("INHERIT from a file that is not there", {"mkdocs.yml": MKDOCS_YML + "INHERIT: base.yml\n"},
+     ["mkdocs.yml:13:10: INHERIT: names 'base.yml', which does not exist"]),
+    # --- names that one file system keeps apart and another does not ------------------------------
+    ("ES.po beside es.po", {"mkdocs.yml": ES, "translations/es.po": PO_HEAD, "translations/ES.po": PO_HEAD},
+     ["translations/ES.po:1:1: (file): differs from translations/es.po only in case; on Windows and "
+      "macOS the two are one file, so which one the site gets depends on the machine: keep one"]),
+    ("ES.po alone", {"mkdocs.yml": ES, "translations/ES.po": PO_HEAD},
+     ["translations/ES.po:1:1: (file): is not read: the language in mkdocs.yml is 'es'; rename it "
+      "to 'es.po'"]),
+    ("theme files that differ only in case", {"theme/main.html": "a", "theme/Main.html": "b"},
+     ["theme/main.html:1:1: (file): differs from theme/Main.html only in case; on Windows and macOS "
+      "the two are one file, so which one the site gets depends on the machine: keep one"]),
+    ("theme files that differ only in Unicode normalisation",
+     {"theme/assets/cafe\u0301.png": "a", "theme/assets/caf\u00e9.png": "b"},
+     ["theme/assets/caf\u00e9.png:1:1: (file): differs from theme/assets/cafe\u0301.png only in how "
+      "accented letters are encoded (Unicode normalisation); on Windows and macOS the two are one "
+      "file, so which one the site gets depends on the machine: keep one"]),
+    # --- one mistake, one error: a file that cannot be read is not "missing" ----------------------
+    ("service given a name twice, referred to elsewhere",
+     {"catalog/services/pothole-repair.yaml": SERVICE.replace("name: Pothole repair\n",
+                                                              "name: Pothole repair\nname: Again\n")},
+     ["catalog/services/pothole-repair.yaml:2:1: name: 'name' is given twice (first on line 1); keep "
+      "one (1 reference to this service in other files is checked once this is fixed)"]),
+    ("department that cannot be read", {"catalog/departments/public-works.yaml": "name: [\n"},
+     ["catalog/departments/public-works.yaml:2:1: (syntax): did not find expected node content "
+      "(while parsing a flow node) (4 references to this department in other files are checked "
+      "once this is fixed)"]),
+    ("department with the wrong extension",
+     {"catalog/departments/public-works.yaml": None,
+      "catalog/departments/public-works.yml": "name: Public Works\nkind: city\n"},
+     ["catalog/departments/public-works.yml:1:1: (file): has the wrong extension; rename it to "
+      "'public-works.yaml' (4 references to this department in other files are checked once this "
+      "is fixed)"]),
+    ("article that cannot be read, linked from a service",
+     {S: OK + "description: See [x](article:potholes).\n", "articles/potholes.md": "no front matter\n"},
+     ["articles/potholes.md:1:1: (file): must start with front matter: a line '---', the fields "
+      "(title, services, audience, ...), and another line '---' (1 reference to this article in "
+      "other files is checked once this is fixed)"]),
+    ("service saved as UTF-16, named by an alert",
+     {"catalog/alerts/snow.yaml": SNOW + "services: [streetlight-outage]\n",
+      "catalog/services/streetlight-outage.yaml": "name: X\n".encode("utf-16")},
+     [f"catalog/services/streetlight-outage.yaml:1:1: (file): {UTF16} (3 references to this "
+      "service in other files are checked once this is fixed)"]),
+    ("service that links out, named by an article",
+     {"../leak.yaml": OK, "catalog/services/pothole-repair.yaml": Link("../../../leak.yaml")},
+     ["catalog/services/pothole-repair.yaml:1:1: (file): is a link to '../../../leak.yaml', "
+      f"{OUT} (1 reference to this service in other files is checked once this is fixed)"]),
+    ("service file name that is not an id", {"catalog/services/pothole-repair.yaml": None,
+                                             "catalog/services/Pothole_Repair.yaml": SERVICE},
+     ["catalog/services/Pothole_Repair.yaml:1:1: (file): the file name 'Pothole_Repair' is not a "
+      "valid id: use lowercase letters, digits and hyphens, like 'pothole-repair' (at most 64 "
+      "characters), for example 'pothole-repair.yaml' (1 reference to this service in other files "
+      "is checked once this is fixed)"]),
     # --- types, keys, values --------------------------------------------------------------------
     ("number where text is expected", {S: "name: 42\ndepartment: public-works\ngroup: G\nsummary: S.\n"},
      [f"{S}:1:7: name: must be text (put quotes around it if it starts with a special character)"]),
@@ -107,7 +240,7 @@ CASES = [
      [f"{S}:6:3: request.chanels: unknown field 'chanels'; did you mean 'channels'?"]),
     ("unknown key in front matter", {A: "---\ntitle: A\nauthor: Me\n---\nBody.\n"},
      [f"{A}:3:1: author: unknown field 'author' (allowed here: audience, flow, keywords, owner, "
-      "review, services, summary, title)"]),
+      "readability, review, services, summary, title)"]),
     ("duplicate key in front matter", {A: "---\ntitle: A\ntitle: B\n---\nBody.\n"},
      [f"{A}:3:1: title: 'title' is given twice (first on line 2); keep one"]),
     ("bad locale", {"mkdocs.yml": MKDOCS_YML.replace("name: English}", "name: English, locale: zz_QQ}")},
@@ -170,7 +303,12 @@ CASES = [
     ("PO placeholder renamed", {PO: PO_HEAD + 'msgid "%(city)s 311"\nmsgstr "311 de %(ville)s"\n'},
      [f"{PO}:5:1: msgstr: unknown named placeholder 'ville' (msgid \"%(city)s 311\")"]),
     ("PO file saved as UTF-16", {PO: (PO_HEAD + 'msgid "a"\nmsgstr "b"\n').encode("utf-16")},
-     [f"{PO}:1:1: (file): is a binary file, not text; remove it or save it as UTF-8 text"]),
+     [f"{PO}:1:1: (file): {UTF16}"]),
+    ("PO file with a byte-order mark and CRLF: a mistake on line 7 is on line 7",
+     {PO: b"\xef\xbb\xbf" + (PO_HEAD + 'msgid "Phone"\nmsgstr "T\xc3\xa9l\xc3\xa9phone"\n'
+                             'T\xc3\xa9l\xc3\xa9phone\n').replace("\n", "\r\n").encode("latin-1")},
+     [f"{PO}:7:1: (syntax): Unknown or misformatted keyword; each entry is a msgid line and a msgstr "
+      "line, in double quotes"]),
     # --- pasted text ----------------------------------------------------------------------------
     ("control character pasted into a value", {S: OK + "fees: Free\x07 of charge\n"},
      [f"{S}:5:11: (syntax): contains the control character U+0007, which YAML does not allow; "

@@ -74,9 +74,10 @@ CASES = [
     ("not UTF-8",
      {"catalog/services/x.yaml": b"name: Caf\xe9\n"},
      ["catalog/services/x.yaml:1:10: (file): is not UTF-8 (byte 0xe9); save it with UTF-8 encoding"]),
-    ("byte-order mark",
-     {"catalog/services/x.yaml": b"\xef\xbb\xbfname: X\n"},
-     ["catalog/services/x.yaml:1:1: (file): starts with a byte-order mark; save it as UTF-8 without BOM"]),
+    ("byte-order mark: read as if not there, columns counted without it",
+     {"catalog/services/x.yaml": b"\xef\xbb\xbfname: 42\ndepartment: public-works\ngroup: G\nsummary: S.\n"},
+     ["catalog/services/x.yaml:1:7: name: must be text (put quotes around it if it starts with a "
+      "special character)"]),
     ("duplicate key",
      {"catalog/services/x.yaml": "name: X\nname: Y\ndepartment: public-works\ngroup: G\nsummary: S.\n"},
      ["catalog/services/x.yaml:2:1: name: 'name' is given twice (first on line 1); keep one"]),

@@ -10,6 +10,7 @@ whose translation in ``translations/<lang>.po`` was current at REF and is now mi
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import tempfile
@@ -17,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import click
+from babel.messages.pofile import read_po
 
 from generator.commands.options import ROOT
 from generator.errors import KbError, Problems
@@ -24,7 +26,7 @@ from generator.git import git
 from generator.i18n import mdsplit
 from generator.pipeline import schema
 from generator.pipeline.build import check
-from generator.pipeline.load import Doc, Tree, load_tree
+from generator.pipeline.load import MAX_PO_BYTES, Doc, Tree, load_tree, read_text
 from generator.pipeline.model import split_agent_blocks
 
 KINDS = (("service", "service"), ("article", "answer"), ("department", "department"))
@@ -75,10 +77,11 @@ class Translations:
         self.done: dict[str, str] = {}
         if not self.exists:
             return
-        from babel.messages.pofile import read_po
+        text = read_text(path, f"translations/{path.name}", Problems(), MAX_PO_BYTES)
+        if text is None:
+            return  # not text kb reads; kb check reports it
         try:
-            with path.open("rb") as fh:
-                catalog = read_po(fh)
+            catalog = read_po(io.BytesIO(text.encode("utf-8")))
         except Exception:  # noqa: BLE001 - a broken PO file translates nothing; kb check reports it
             return
         for msg in catalog:

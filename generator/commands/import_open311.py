@@ -25,9 +25,9 @@ from typing import Any
 import yaml
 
 from generator.commands.scaffold import schema_url
-from generator.errors import KbError
+from generator.errors import KbError, Problems
 from generator.formats import open311
-from generator.pipeline.load import ID_RE
+from generator.pipeline.load import ID_RE, read_text
 from generator.pipeline.schema import raw_schema
 
 PLACEHOLDER_DEPT = "unassigned"
@@ -160,7 +160,7 @@ def read_mapping(path: Path) -> Mapping:
 
 def _site_lang(root: Path) -> str:
     try:
-        data = yaml.safe_load((root / "mkdocs.yml").read_text("utf-8"))
+        data = yaml.safe_load(read_text(root / "mkdocs.yml", "mkdocs.yml", Problems()) or "")
         return str(data["extra"]["kb"]["languages"][0]["code"])
     except Exception:  # no site yet, or one kb check will explain
         return "en"
@@ -172,8 +172,8 @@ def _existing(root: Path) -> tuple[set[str], dict[str, str]]:
     folder = root / "catalog" / "services"
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
         ids.add(path.stem)
-        try:
-            data = yaml.safe_load(path.read_text("utf-8")) or {}
+        try:  # as kb reads content: no link out of the folder, no pipe to wait on
+            data = yaml.safe_load(read_text(path, f"catalog/services/{path.name}", Problems()) or "") or {}
         except Exception:
             continue
         code = (data.get("open311") or {}).get("code") if isinstance(data, dict) else None

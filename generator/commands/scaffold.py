@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.clock import today
 from generator.errors import KbError, Problems
-from generator.pipeline.load import ID_HINT, ID_RE, load_config
+from generator.pipeline.load import ID_HINT, ID_RE, load_config, read_text
 
 FILES = {"service": ("catalog/services", ".yaml"), "article": ("articles", ".md")}
 
@@ -25,8 +25,10 @@ def schema_url(root: Path, kind: str, site_url: str | None = None) -> str:
     comment at the top of scaffolded files): <site_url>api/v1/schema/<kind>.schema.json."""
     if site_url is None:
         import yaml
+
         try:
-            site_url = str(yaml.safe_load((Path(root) / "mkdocs.yml").read_text("utf-8"))["site_url"])
+            text = read_text(Path(root) / "mkdocs.yml", "mkdocs.yml", Problems()) or ""
+            site_url = str(yaml.safe_load(text)["site_url"])
         except Exception:  # no site settings yet: kb check reports that on its own
             site_url = DEFAULT_SITE_URL
     return f"{site_url.rstrip('/')}/{SCHEMA_PATH}{kind}.schema.json"

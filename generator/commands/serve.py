@@ -68,18 +68,29 @@ class Preview:
         out = {}
         for name in WATCHED:
             base = self.root / name
-            paths = [base] if base.is_file() else base.rglob("*") if base.is_dir() else []
+            try:
+                paths = [base] if base.is_file() else list(base.rglob("*")) if base.is_dir() else []
+            except OSError:  # a folder gone while it was listed: the next event lists it again
+                paths = []
             for path in paths:
-                if path.is_file():
-                    st = path.stat()
-                    out[path.relative_to(self.root).as_posix()] = (st.st_mtime_ns, st.st_size)
+                if any(part.startswith(".") for part in path.relative_to(base).parts):
+                    continue  # kb reads no hidden file (an editor's temporary file, .git)
+                try:
+                    if path.is_file():
+                        st = path.stat()
+                        out[path.relative_to(self.root).as_posix()] = (st.st_mtime_ns, st.st_size)
+                except OSError:  # gone since it was listed (an editor's temporary file)
+                    continue
         return out
 
     def update(self) -> int:
         """Bring the preview up to date; returns the number of pages rendered again."""
         files = self._snapshot()
         changed = {p for p in files.keys() | self.files.keys() if files.get(p) != self.files.get(p)}
+        read = {rel: entry[1] for rel, entry in self.docs.items()}
         checked = check(self.root, cache=self.docs)  # a content error stops here
+        # and what was read again and differs, though its stamp did not (two saves in one tick)
+        changed |= {rel for rel, entry in self.docs.items() if read.get(rel) is not entry[1]}
         config = checked.config
         lang = self.lang or config.source.code
         if lang not in [lg.code for lg in config.languages]:

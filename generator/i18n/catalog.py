@@ -31,7 +31,7 @@ from generator import clock
 from generator.errors import WARNING, ContentError, KbError, Problem, Problems
 from generator.i18n import mdsplit, poread
 from generator.pipeline import schema
-from generator.pipeline.load import Doc, Tree
+from generator.pipeline.load import MAX_PO_BYTES, Doc, Tree, read_text
 
 POT = "content.pot"
 INTERFACE = "(interface: kb's templates and code)"
@@ -116,6 +116,12 @@ def _markdown_start(lines: list[str], line: int, col: int) -> int:
     return line + 1 if text[:1] in ("|", ">") else line
 
 
+def _source_lines(root: Path, rel: str) -> list[str]:
+    """A content file's lines as the loader read them (no byte-order mark, LF line ends)."""
+
+    return (read_text(Path(root) / rel, rel, Problems()) or "").split("\n")
+
+
 def content_messages(tree: Tree) -> Iterator[Found]:
     """Every translatable text of the public content, with its place."""
     docs = ([tree.config] if tree.config else []) + list(tree.docs)
@@ -146,7 +152,7 @@ def content_messages(tree: Tree) -> Iterator[Found]:
                         continue  # a keyword ('free'), shown with an interface string
                     if is_md:
                         if raw_lines is None:
-                            raw_lines = (tree.root / doc.path).read_text("utf-8").split("\n")
+                            raw_lines = _source_lines(tree.root, doc.path)
                         start = _markdown_start(raw_lines, line, col)
                         for m in mdsplit.messages(v):
                             yield Found(m.text, doc.path, start + m.line, _md_comment(m.text))
@@ -299,9 +305,13 @@ def po_path(root: Path, lang: str) -> Path:
 def read(path: Path, lang: str | None = None) -> Catalog:
     """A PO file; a broken one is a content error naming the file and line."""
 
+    problems = Problems()
+    text = read_text(path, f"translations/{path.name}", problems, MAX_PO_BYTES)
+    if text is None:
+        raise ContentError(problems.items or [Problem(f"translations/{path.name}",
+                                                      message="is gone; it was removed")])
     try:
-        with path.open("rb") as fh:
-            cat = read_po(fh, locale=None, abort_invalid=True)
+        cat = read_po(io.BytesIO(text.encode("utf-8")), locale=None, abort_invalid=True)
         _previous_ids(cat)
         return cat
     except Exception as exc:  # noqa: BLE001 - babel raises several kinds; all mean a broken file
@@ -520,6 +530,11 @@ def check(root: Path, tree: Tree, problems: Problems) -> None:
         rel = f"translations/{path.name}"
         try:
             entries = poread.read(path).entries
+        except FileNotFoundError:
+            continue
+        except poread.Unreadable as exc:
+            problems.extend(exc.problems)
+            continue
         except poread.PoFileError as exc:
             problems.add(rel, getattr(exc, "lineno", 0) + 1, 1, "(syntax)",
                          f"not a valid PO file: {_po_error(exc)}")

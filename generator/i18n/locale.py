@@ -17,6 +17,7 @@ from typing import Callable
 
 from babel import Locale, dates, numbers
 
+from generator.errors import SYNTAX, ContentError, Problem
 from generator.i18n import poread
 from generator.pipeline.model import Language
 
@@ -143,7 +144,15 @@ def interface_translations(root: Path, lang: str, source: str) -> gettext.NullTr
     po = root / "translations" / f"{lang}.po"
     if not po.exists():
         return _NO_MESSAGES
-    return _messages(poread.read(po))
+    try:
+        return _messages(poread.read(po))
+    except FileNotFoundError:
+        return _NO_MESSAGES
+    except poread.Unreadable as exc:  # replaced since kb check read it (the live preview)
+        raise ContentError(exc.problems) from None
+    except (poread.PoFileError, ValueError, TypeError) as exc:
+        raise ContentError([Problem(f"translations/{po.name}", getattr(exc, "lineno", 0) + 1, 1,
+                                    SYNTAX, f"not a valid PO file: {exc}")]) from None
 
 
 _NO_MESSAGES = NoMessages()

@@ -5,7 +5,6 @@ could fail on it."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import TranslationError
@@ -13,33 +12,46 @@ from babel.messages.checkers import _validate_format
 
 from generator.errors import SYNTAX, Problems
 from generator.i18n import poread
-from generator.pipeline.load import MAX_PO_BYTES, read_text
+from generator.pipeline import contentfiles
 
 NAMED = re.compile(r"%\(\w+\)[a-z]")
 
 
-@lru_cache(maxsize=32)
-def _readable(path: str, rel: str, mtime_ns: int, size: int) -> tuple[bool, tuple]:  # noqa: ARG001
-    """Whether a PO file is text kb can read, and the problems if not (a preview asks again
-    after every edit: a file that did not change is not read again)."""
-    problems = Problems()
-    ok = read_text(Path(path), rel, problems, MAX_PO_BYTES) is not None
-    return ok, tuple(problems.items)
-
-
-def check_po_files(root: Path, problems: Problems) -> None:
+def check_po_files(root: Path, problems: Problems, languages: list[str] | None = None) -> None:
+    """The PO files of translations/ that cannot be read; `languages` (the codes in mkdocs.yml)
+    tells which name is meant when two differ only in case (ES.po beside es.po)."""
+    try:
+        contentfiles.check_path(root, "translations")
+    except contentfiles.Refused as r:
+        problems.add(r.rel, message=r.message)
+        return
     folder = root / "translations"
     if not folder.is_dir():
         return
-    for path in sorted(folder.glob("*.po")):
-        rel = f"translations/{path.name}"
-        st = path.stat()
-        readable, found = _readable(str(path), rel, st.st_mtime_ns, st.st_size)
-        problems.items.extend(found)
-        if not readable:  # too big, binary, not UTF-8
+    names = sorted(p.name for p in folder.iterdir()
+                   if p.name.casefold().endswith(".po") and not p.name.startswith("."))
+    wanted = {f"{code}.po" for code in languages or ()}
+    for rel, message in contentfiles.clashes("translations", names, keep=wanted):
+        problems.add(rel, message=message)
+        names.remove(rel.split("/", 1)[1])
+    by_fold = {contentfiles.fold(name): name for name in wanted}
+    for name in list(names):
+        meant = by_fold.get(contentfiles.fold(name))
+        if meant is not None and meant != name:  # the only file for a language, misnamed
+            problems.add(f"translations/{name}", message=f"is not read: the language in "
+                         f"mkdocs.yml is '{meant[:-3]}'; rename it to '{meant}'")
+            names.remove(name)
+    for name in names:
+        if not name.endswith(".po"):
             continue
+        path, rel = folder / name, f"translations/{name}"
         try:
             po = poread.read(path)
+        except FileNotFoundError:
+            continue  # gone since the folder was listed
+        except poread.Unreadable as exc:  # a link out of the folder, binary, UTF-16, too big
+            problems.extend(exc.problems)
+            continue
         except poread.PoFileError as exc:
             message = re.sub(r" on \d+$", "", str(exc))
             problems.add(rel, getattr(exc, "lineno", 0) + 1, 1, SYNTAX,

@@ -18,6 +18,10 @@ from pathlib import Path
 
 from babel.messages.pofile import PoFileError, read_po, unescape
 
+from generator.errors import Problems
+from generator.pipeline.contentfiles import recent, stamp
+from generator.pipeline.load import MAX_PO_BYTES, read_text
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -54,24 +58,35 @@ class _Unsure(Exception):
     pass
 
 
+class Unreadable(Exception):
+    """A PO file that is not text kb reads (a link out of the folder, binary, UTF-16, ...);
+    `problems` says why, at its place."""
+
+    def __init__(self, problems: list):
+        super().__init__("; ".join(p.text() for p in problems))
+        self.problems = problems
+
+
 def read(path: Path) -> PoFile:
-    """A PO file; raises babel's PoFileError (with ``lineno``) when it is not a valid one."""
-    stat = path.stat()
-    return _read(str(path), stat.st_mtime_ns, stat.st_size)
+    """The PO file root/translations/<name>; raises babel's PoFileError (with ``lineno``) when
+    it is not a valid one, Unreadable when it is not text kb reads, FileNotFoundError when it
+    is gone. The file is read once (a byte-order mark and CRLF line ends as if not there) and
+    parsed from memory; it is read again only when it changed."""
+
+    now = stamp(path)
+    return _read.__wrapped__(str(path), now) if recent(now) else _read(str(path), now)
 
 
 @lru_cache(maxsize=16)
-def _read(path: str, mtime_ns: int, size: int) -> PoFile:  # noqa: ARG001 - the cache key
-    data = Path(path).read_bytes()
-    return parse(data.decode("utf-8")) if _is_utf8(data) else _with_babel(data)
+def _read(path: str, stamp: tuple | None) -> PoFile:  # noqa: ARG001 - the cache key
 
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    problems = Problems()
+    text = read_text(Path(path), f"translations/{Path(path).name}", problems, MAX_PO_BYTES)
+    if text is None:
+        if not problems:
+            raise FileNotFoundError(path)
+        raise Unreadable(problems.items)
+    return parse(text)
 
 
 def parse(text: str) -> PoFile:

@@ -19,7 +19,14 @@ from generator.errors import ContentError, KbError, Problem, Problems
 from generator.formats import catalog_json, changes
 from generator.i18n.catalog import check as check_translations
 from generator.i18n.pocheck import check_po_files
-from generator.pipeline import cache, export, language_build, parallel, write
+from generator.pipeline import (
+    cache,
+    contentfiles,
+    export,
+    language_build,
+    parallel,
+    write,
+)
 from generator.pipeline.language_build import timed
 from generator.pipeline.load import Tree, load_config, load_tree
 from generator.pipeline.model import Config, build_site, make_config
@@ -45,10 +52,11 @@ def check(root: Path, strict: bool = False, fmt: str = "text", cache: dict | Non
         raise KbError(f"{root}: no such folder; give the content folder with --root")
     problems = Problems()
     # A large city's translation files take as long to read as all its content: beside it.
-    po_bytes = sum(p.stat().st_size for p in (root / "translations").glob("*.po")) \
+    po_bytes = sum(p.lstat().st_size for p in (root / "translations").glob("*.po")) \
         if (root / "translations").is_dir() else 0
     translations = parallel.Beside(_translation_problems, root, fork=cache is None and po_bytes > 2_000_000)
     tree = load_tree(root, problems, cache)
+    contentfiles.walk(root, "theme", problems)  # what the build copies: nothing from outside
     validate(tree, problems)
     unreadable, content = translations.result()
     problems.items.extend(unreadable)
@@ -67,11 +75,18 @@ def _translation_problems(root: Path) -> tuple[list[Problem], list[Problem]]:
     drops, fuzzy entries), which are only worth reporting once everything else is right."""
 
     unreadable, content = Problems(), Problems()
-    check_po_files(root, unreadable)
+    config = load_config(root, Problems())
+    check_po_files(root, unreadable, _language_codes(config))
     if not unreadable.errors():
-        config = load_config(root, Problems())
         check_translations(root, Tree(root, config, []), content)
     return unreadable.items, content.items
+
+
+def _language_codes(config) -> list[str]:
+    """The codes of extra.kb.languages in mkdocs.yml, as far as they can be read."""
+    items = config.get(("extra", "kb", "languages")) if config is not None else None
+    return [str(i["code"]) for i in items if isinstance(i, dict) and "code" in i] \
+        if isinstance(items, list) else []
 
 
 def progress_enabled() -> bool:

@@ -30,6 +30,9 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from generator.errors import Problems
+from generator.pipeline import contentfiles
+
 FOLDER = ".kb-cache"
 VERSION = 1
 _PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "Babel",
@@ -71,10 +74,11 @@ def inputs_digest(root: Path, *extra: str) -> str:
     overdue badges)."""
     h = hashlib.sha256(tool_digest().encode())
     h.update((root / "mkdocs.yml").read_bytes())
-    for name in ("catalog", "articles", "theme"):
+    for name in ("catalog", "articles", "theme"):  # what kb reads of them (contentfiles.walk)
         if (root / name).is_dir():
             h.update(name.encode() + b"/\0")
-            _hash_files(h, root / name)
+            for rel in contentfiles.walk(root, name, Problems()):
+                h.update(rel[len(name) + 1:].encode() + b"\0" + contentfiles.read_all(root, rel) + b"\0")
     h.update(f"{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
     for item in extra:
         h.update(item.encode() + b"\0")

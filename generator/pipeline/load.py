@@ -8,6 +8,7 @@ anchors/aliases are refused, which also makes an alias bomb harmless.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from generator.errors import FILE, SYNTAX, Problems
+from generator.pipeline import contentfiles
 
 try:  # libyaml is much faster; the pure-Python loader gives the same marks
     from yaml import CSafeLoader as _SafeLoader
@@ -246,29 +248,52 @@ def parse_yaml(doc: Doc, text: str, lenient_tags: bool = False) -> None:
 
 
 def read_text(path: Path, rel: str, problems: Problems, limit: int = MAX_FILE_BYTES) -> str | None:
-    """Read a UTF-8 text file, or report why it is not one (at line 1, column 1)."""
+    """Read a UTF-8 text file (path = root / rel), or report why it is not one (at line 1,
+    column 1, or where the first byte that is not UTF-8 is). A byte-order mark and CRLF line
+    ends are read as if they were not there. A file gone since it was listed is None, silently."""
     try:
-        size = path.stat().st_size
+        raw, _ = contentfiles.read(path, rel, limit)
+    except contentfiles.Refused as r:
+        problems.add(r.rel, message=r.message)
+        return None
+    except FileNotFoundError:
+        return None
     except OSError as exc:
         problems.add(rel, message=f"cannot be read: {exc.strerror}")
         return None
-    if size > limit:
-        problems.add(rel, message=f"is {size:,} bytes; the limit is {limit:,} bytes. "
-                                  "Split it or remove what does not belong in it")
+    return decode(raw, rel, problems)
+
+
+UTF16_HINT = ("is saved as UTF-16; save it as UTF-8 instead (in Notepad: File > Save as, "
+              "Encoding: UTF-8)")
+
+
+def _utf16(raw: bytes) -> bool:
+    """Saved as UTF-16: its byte-order mark, or text whose every other byte is zero."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") and raw[:4] != b"\xff\xfe\x00\x00":
+        return True
+    pairs = len(raw) // 2
+    even, odd = raw[0:pairs * 2:2].count(0), raw[1:pairs * 2:2].count(0)
+    return pairs >= 2 and min(even, odd) == 0 and max(even, odd) * 2 >= pairs
+
+
+def decode(raw: bytes, rel: str, problems: Problems) -> str | None:
+    """The text of a file's bytes: UTF-8, with a byte-order mark and CRLF line ends read as if
+    they were not there; or None, with the reason in `problems`."""
+    if _utf16(raw):
+        problems.add(rel, message=UTF16_HINT)
         return None
-    raw = path.read_bytes()
     if b"\x00" in raw:
         problems.add(rel, message="is a binary file, not text; remove it or save it as UTF-8 text")
         return None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        problems.add(rel, message="starts with a byte-order mark; save it as UTF-8 without BOM")
-        return None
+    if raw.startswith(b"\xef\xbb\xbf"):  # Notepad's byte-order mark: not part of the text
+        raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = len(raw[start:exc.start].decode("utf-8", "replace")) + 1
         problems.add(rel, line, col, FILE,
                      f"is not UTF-8 (byte 0x{raw[exc.start]:02x}); save it with UTF-8 encoding")
         return None
@@ -341,6 +366,9 @@ class Tree:
     root: Path
     config: Doc | None
     docs: list[Doc]
+    # Files that are there but could not be read: (kind, id) -> their path. A reference to one
+    # is not reported as missing; the file's own error says what is wrong with it.
+    broken: dict = field(default_factory=dict)
 
     def of(self, kind: str) -> list[Doc]:
         return [d for d in self.docs if d.kind == kind]
@@ -348,7 +376,7 @@ class Tree:
 
 def load_config(root: Path, problems: Problems) -> Doc | None:
     path = root / "mkdocs.yml"
-    if not path.exists():
+    if not os.path.lexists(path):
         problems.add("mkdocs.yml", message="is missing; every site needs one (run 'kb init DIR' "
                                            "to start a new site)")
         return None
@@ -359,12 +387,23 @@ def load_tree(root: Path, problems: Problems, cache: dict | None = None) -> Tree
     """Read every content file under root. Problems are collected, never raised.
 
     `cache` (a dict kept by a long-running caller, the live preview) holds the files read last
-    time: a file whose size and modification time are the same is not read again.
+    time: a file whose size and modification time are the same is not read again, unless it
+    was modified within the last seconds (two saves within one tick of the file system's clock
+    leave the same time: contentfiles.recent).
     """
     config = load_config(root, problems)
     docs: list[Doc] = []
+    broken: dict[tuple[str, str], str] = {}
+    refused: set[str] = set()
     for kind, folder, ext in KINDS:
         base = root / folder
+        try:
+            contentfiles.check_path(root, folder)
+        except contentfiles.Refused as r:
+            if r.rel not in refused:
+                problems.add(r.rel, message=r.message)
+            refused.add(r.rel)
+            continue
         if not base.is_dir():
             continue
         for path in sorted(base.iterdir()):
@@ -375,34 +414,45 @@ def load_tree(root: Path, problems: Problems, cache: dict | None = None) -> Tree
                 if path.suffix in (".yml", ".markdown", ".yaml", ".md"):
                     problems.add(rel, message=f"has the wrong extension; rename it to "
                                               f"'{path.stem}{ext}'")
+                    broken.setdefault((kind, path.stem), rel)
                 continue
             if not ID_RE.match(path.stem) or len(path.stem) > 64:
                 problems.add(rel, message=f"the file name '{path.stem}' is not a valid id: {ID_HINT}"
                                           f" (at most 64 characters), for example "
                                           f"'{_suggest_id(path.stem)}{ext}'")
+                broken.setdefault((kind, _suggest_id(path.stem)), rel)
                 continue
             stamp = None
+            hit = cache.get(rel) if cache is not None else None
             if cache is not None:
-                st = path.stat()
-                stamp = (st.st_mtime_ns, st.st_size)
-                hit = cache.get(rel)
-                if hit is not None and hit[0] == stamp:
+                stamp = contentfiles.stamp(path)
+                if hit is not None and hit[0] == stamp and not contentfiles.recent(stamp):
                     docs.append(hit[1])
                     continue
+            before = len(problems.items)
             if kind == "article":
                 doc = load_markdown_file(path, rel, kind, path.stem, problems)
             else:
                 doc = load_yaml_file(path, rel, kind, path.stem, problems)
             if doc is not None:
+                if hit is not None and _same(hit[1], doc):
+                    doc = hit[1]  # read again, the same: the same document for those who keep it
                 docs.append(doc)
                 if cache is not None:
                     cache[rel] = (stamp, doc)
+            elif len(problems.items) > before:  # there, but not readable (else gone meanwhile)
+                broken[(kind, path.stem)] = rel
     cal = root / "catalog" / "calendar.yaml"
-    if cal.exists():
+    if "catalog" not in refused and os.path.lexists(cal):
         doc = load_yaml_file(cal, "catalog/calendar.yaml", "calendar", "calendar", problems)
         if doc is not None:
             docs.append(doc)
-    return Tree(root, config, docs)
+    return Tree(root, config, docs, broken)
+
+
+def _same(a: Doc, b: Doc) -> bool:
+    return (a.data, a.body, a.values, a.keys, a.body_line) == (b.data, b.body, b.values, b.keys,
+                                                               b.body_line)
 
 
 def _suggest_id(stem: str) -> str:

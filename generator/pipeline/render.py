@@ -30,8 +30,9 @@ import yaml
 
 from generator.clock import today
 from generator.engine.material import material_search
+from generator.errors import Problems
 from generator.i18n.locale import Fallback, Formatter, language_partial
-from generator.pipeline import jsonld, markup
+from generator.pipeline import contentfiles, jsonld, markup
 from generator.pipeline.model import DAYS, Article, Department, Service, Site
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when PyYAML has it
@@ -557,8 +558,8 @@ def write_project(site: Site, source_site: Site, lang: str, gettext_obj, root: P
     # The console's code (theme/kb/agent/) is for the agent site only.
     skip = shutil.ignore_patterns("agent") if site.audience == "public" else None
     shutil.copytree(PACKAGE_THEME, theme, dirs_exist_ok=True, ignore=skip)
-    if (root / "theme").is_dir():  # the city's own overrides win
-        shutil.copytree(root / "theme", theme, dirs_exist_ok=True)
+    for rel in contentfiles.walk(root, "theme", Problems()):
+        contentfiles.copy(root, rel, theme / rel[len("theme/"):])
     language_partial(theme, site.config.language(lang))
     project.config_file.write_text(
         project_yaml(renderer, project_dir, site_dir, root, template_cache), "utf-8")

@@ -8,12 +8,14 @@ decision flows without dead ends, Open311 codes used once. Every problem keeps i
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator import clock
 from generator.errors import WARNING, Problems
 from generator.pipeline import markup, readability, reviews, schema
+from generator.pipeline.inherit import check_inherited
 from generator.pipeline.load import ID_RE, Doc, Tree, field_name
 from generator.pipeline.schema import suggest
 
@@ -27,11 +29,14 @@ MARKDOWN_FIELDS = {
 def validate(tree: Tree, problems: Problems) -> None:
     """Add every problem in the tree to `problems`."""
     config_ok = _check_config(tree, problems)
+    if tree.config is not None:  # what mkdocs.yml inherits is content too
+        check_inherited(tree.root, tree.config, problems)
     valid = [d for d in tree.docs if schema.check_doc(d, d.kind, problems)]
     ids = {kind: {d.id: d for d in tree.docs if d.kind == kind}
            for kind in ("department", "service", "article", "alert")}
     tz_default = tree.config.get(("extra", "kb", "timezone")) if config_ok and tree.config else None
     check = _Checker(ids, problems)
+    check.broken = tree.broken
     kb = tree.config.get(("extra", "kb")) if config_ok and tree.config else None
     check.as_of = clock.today(tz_default)
     check.reviewers = (kb or {}).get("reviewers")  # None: the site does not use CODEOWNERS
@@ -40,6 +45,20 @@ def validate(tree: Tree, problems: Problems) -> None:
     check.open311_codes([d for d in valid if d.kind == "service"])
     if config_ok:
         readability.check(tree, valid, problems)  # plain language: warnings at each text's line
+    _waiting(tree, check.waiting, problems)
+
+
+def _waiting(tree: Tree, waiting: dict, problems: Problems) -> None:
+    """A file that could not be read says how many references to it wait for its fix (they are
+    not reported as references to nothing: the file is there)."""
+    for (kind, id_), n in sorted(waiting.items()):
+        rel = tree.broken[(kind, id_)]
+        for i, p in enumerate(problems.items):
+            if p.path == rel and p.severity != WARNING:
+                note = (f" ({n} reference{'s' if n != 1 else ''} to this {kind} in other files "
+                        f"{'are' if n != 1 else 'is'} checked once this is fixed)")
+                problems.items[i] = replace(p, message=p.message + note)
+                break
 
 
 def _check_config(tree: Tree, problems: Problems) -> bool:
@@ -104,6 +123,15 @@ class _Checker:
         self.problems = problems
         self.as_of = clock.today()
         self.reviewers: dict | None = None
+        self.broken: dict = {}  # (kind, id) -> path of a file that is there but unreadable
+        self.waiting: dict = {}  # (kind, id) of such a file -> the references to it
+
+    def _is_broken(self, kind: str, value: str) -> bool:
+        """A reference to a file that is there but could not be read: counted, not reported."""
+        if (kind, value) not in self.broken:
+            return False
+        self.waiting[(kind, value)] = self.waiting.get((kind, value), 0) + 1
+        return True
 
     def error(self, doc: Doc, path: tuple, message: str, severity: str = "error") -> None:
         line, col = doc.pos(path)
@@ -112,6 +140,8 @@ class _Checker:
     def ref(self, doc: Doc, path: tuple, kind: str, value: str) -> bool:
         if value in self.ids[kind]:
             return True
+        if self._is_broken(kind, value):
+            return False
         folder = {"department": "catalog/departments", "service": "catalog/services",
                   "article": "articles", "alert": "catalog/alerts"}[kind]
         ext = ".md" if kind == "article" else ".yaml"
@@ -133,6 +163,8 @@ class _Checker:
             kind, target = m.group(1), m.group(2)
             if target in self.ids[kind]:
                 self._public_to_agent(doc, path, kind, target, text, m, line0)
+                continue
+            if self._is_broken(kind, target):
                 continue
             hint = suggest(target, list(self.ids[kind]))
             msg = f"links to {kind}:{target}, which does not exist{hint}"
