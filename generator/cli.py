@@ -10,7 +10,7 @@ import click
 
 from generator import __version__
 from generator.commands import scaffold
-from generator.commands.options import ROOT
+from generator.commands.options import ENGINE, ROOT
 from generator.errors import ContentError, format_problems
 
 
@@ -76,8 +76,9 @@ def _limit(exc: ContentError, only: set[str]) -> ContentError | None:
               help="Languages built at once [default: one per core].")
 @click.option("--no-cache", is_flag=True,
               help="Build every page again, even those that have not changed since the last build.")
+@ENGINE
 def build(root: Path, out: Path | None, langs: tuple[str, ...], audience: str, strict: bool,
-          jobs: int | None, no_cache: bool) -> None:
+          jobs: int | None, no_cache: bool, engine: str) -> None:
     """Validate, then build the sites and the JSON into OUT/public and OUT/agent.
 
     Only what changed since the last build into OUT is built again: a page whose content did
@@ -89,7 +90,7 @@ def build(root: Path, out: Path | None, langs: tuple[str, ...], audience: str, s
     out = out or root / "site"
     stats: dict[str, float] = {}
     written = run_build(root, out, list(langs) or None, audience, strict, jobs, timings=stats,
-                        use_cache=not no_cache)
+                        use_cache=not no_cache, engine=engine)
     pages, rendered = int(stats.get("pages", 0)), int(stats.get("pages rendered", 0))
     for path in written:
         click.echo(f"Built {path}", err=True)
@@ -158,12 +159,13 @@ def new_article(id_: str, root: Path) -> None:
 @click.option("--audience", type=click.Choice(["public", "agent"]), default="public",
               show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-def serve(root: Path, lang: str | None, audience: str, port: int) -> None:
+@ENGINE
+def serve(root: Path, lang: str | None, audience: str, port: int, engine: str) -> None:
     """Live preview: rebuilds and reloads the page when content changes."""
     # imported here: `kb --help` starts without loading the pipeline
     from generator.commands.serve import serve as run_serve
 
-    run_serve(root, lang, audience, port)
+    run_serve(root, lang, audience, port, engine)
 
 
 @main.group("import")

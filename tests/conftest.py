@@ -15,6 +15,8 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1790000000")
 
 REPO = Path(__file__).resolve().parent.parent
+# The site engines kb builds with (docs/engines.md); the safety tests run on each one's pages.
+ENGINES = ["mkdocs", "properdocs", "zensical"]
 
 MKDOCS_YML = """\
 site_name: Testville 311

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import MKDOCS_YML, write_tree
+from conftest import ENGINES, MKDOCS_YML, write_tree
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -141,14 +141,15 @@ def free_text_fields() -> set:
 NOT_PLANTED = {("config", ("languages", "*", "locale")), ("config", ("logo",))}
 
 
-@pytest.fixture(scope="module")
-def planted(tmp_path_factory):
+@pytest.fixture(scope="module", params=ENGINES)
+def planted(tmp_path_factory, request):
+    """The payload tree, built by each site engine: every engine's pages must be equally safe."""
     from generator.pipeline.build import build
 
-    root, fields = planted_tree(tmp_path_factory.mktemp("inject") / "city")
+    root, fields = planted_tree(tmp_path_factory.mktemp(f"inject-{request.param}") / "city")
     out = root / "site"
-    build(root, out, quiet=True)
-    return out, fields
+    build(root, out, quiet=True, engine=request.param)
+    return out, fields, request.param
 
 
 def test_every_free_text_field_holds_a_payload(planted):
@@ -199,7 +200,7 @@ class Audit(HTMLParser):
 
 
 def test_no_payload_survives_in_any_file(planted):
-    out, _ = planted
+    out, _, _ = planted
     pages = 0
     for path in sorted(p for site in ("public", "agent") for p in (out / site).rglob("*")):
         if path.suffix not in (".html", ".xml", ".json") or path.name.startswith("."):
@@ -240,7 +241,7 @@ IN_PAGE = """() => {
 
 @pytest.mark.browser
 def test_no_dialog_and_no_script_in_chromium(planted, page, serve):
-    out, _ = planted
+    out, _, engine = planted
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
     for audience in ("public", "agent"):
@@ -254,6 +255,8 @@ def test_no_dialog_and_no_script_in_chromium(planted, page, serve):
             page.goto(base + "en/" + url, wait_until="load")
             bad = page.evaluate(IN_PAGE)
             assert not bad, f"{audience}/en/{url}: {bad[:5]}"
+        if engine == "zensical":  # its search box has no kb documents yet (docs/engines.md)
+            continue
         # Search results are rendered from the index as HTML.
         page.goto(base + "en/", wait_until="load")
         page.keyboard.press("s")  # Material's shortcut opens and focuses the search box

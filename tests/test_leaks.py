@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BASE_TREE, write_tree
+from conftest import ENGINES, BASE_TREE, write_tree
 
 from generator.pipeline import schema
 
@@ -111,8 +111,9 @@ def front_matter(text: str) -> tuple[dict, str]:
     return yaml.safe_load(head), body
 
 
-@pytest.fixture(scope="module")
-def leak_site(tmp_path_factory):
+@pytest.fixture(scope="module", params=ENGINES)
+def leak_site(tmp_path_factory, request):
+    """The planted tree built by each site engine: no engine may publish an internal field."""
     from generator.pipeline.build import build
 
     planter = Planter()
@@ -155,9 +156,9 @@ def leak_site(tmp_path_factory):
         "starts: \"2026-12-01T18:00:00-06:00\"\nends: \"2026-12-03T06:00:00-06:00\"\n"
         "services: [pothole-repair]\naudience: agent\n")
 
-    root = write_tree(tmp_path_factory.mktemp("leak-city"), files)
+    root = write_tree(tmp_path_factory.mktemp(f"leak-city-{request.param}"), files)
     out = root / "site"
-    build(root, out, quiet=True)
+    build(root, out, quiet=True, engine=request.param)
     config = yaml.safe_load((root / "mkdocs.yml").read_text("utf-8"))
     langs = [lang["code"] for lang in config["extra"]["kb"]["languages"]]
     return out, planter, langs

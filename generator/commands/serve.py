@@ -29,13 +29,15 @@ from pathlib import Path
 import click
 import yaml
 
+from generator.engine import engines
 from generator.errors import ContentError, KbError
 from generator.formats import changes, console_data
 from generator.formats.search_index import write_material_index
+from generator.pipeline import safety
 from generator.pipeline.build import check
-from generator.pipeline.language_build import mkdocs_build, page_url
 from generator.pipeline.model import Memo, build_site
 from generator.pipeline.render import Renderer, group_slugs, project_yaml, write_project
+from generator.pipeline.safety import page_url
 from generator.pipeline.translate import in_language
 
 WATCHED = ("mkdocs.yml", "catalog", "articles", "translations", "theme")
@@ -50,8 +52,10 @@ _LINK_TO_PAGE = re.compile(r"\]\(([^)\s#]+\.md)(#[^)]*)?\)")
 class Preview:
     """The preview of one language and audience in `work` (site in work/site)."""
 
-    def __init__(self, root: Path, lang: str | None, audience: str, work: Path):
+    def __init__(self, root: Path, lang: str | None, audience: str, work: Path,
+                 engine: str = engines.DEFAULT):
         self.root, self.lang, self.audience, self.work = Path(root), lang, audience, work
+        self.engine = engine
         self.site_dir = work / "site"
         self.project_dir = work / "project"
         self.docs: dict = {}  # load.load_tree's cache
@@ -215,15 +219,26 @@ class Preview:
             shutil.rmtree(self.site_dir / page_url(path), ignore_errors=True)
 
     def _mkdocs(self) -> None:
-        for warning in mkdocs_build(str(self.project_dir / "mkdocs.yml")):
-            click.echo(f"mkdocs: {warning}", err=True)
+        """Build the whole preview with the engine, then make its pages safe and right."""
+        for warning in engines.build(self.engine, str(self.project_dir / "mkdocs.yml")):
+            click.echo(f"{self.engine}: {warning}", err=True)
+        self._finish(list(self.pages), not_found=True)
+
+    def _finish(self, pages: list[str], not_found: bool = False) -> None:
+        config = self.site.config
+        safety.finish_site(self.site_dir, sorted(pages), config.language(self.built_lang).dir,
+                           config.base_url(self.audience), not_found)
 
     def _build_pages(self, written: set[str]) -> None:
         """Build only the `written` pages: mkdocs' work grows with the pages of a project (it
         lists, places and checks every page even when it renders few), so they go into a small
         project of their own beside the pages of the navigation (as short stand-ins, built once),
         with every other link already the address it has in the preview; their HTML then joins
-        the preview's."""
+        the preview's. Other engines than mkdocs build the whole preview again."""
+        if self.engine != "mkdocs":
+            if written:
+                self._mkdocs()
+            return
         from mkdocs.structure.files import File
         from mkdocs.utils import get_relative_url
 
@@ -265,12 +280,13 @@ class Preview:
             (small / "theme").symlink_to(self.project_dir / "theme", target_is_directory=True)
         for path in written:  # rendered whatever their HTML's age
             (small / "site" / address(path) / "index.html").unlink(missing_ok=True)
-        for warning in mkdocs_build(str(small / "mkdocs.yml"), dirty=True):
+        for warning in engines.mkdocs_build(str(small / "mkdocs.yml"), dirty=True):
             click.echo(f"mkdocs: {warning}", err=True)
         for path in written:
             target = self.site_dir / address(path) / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(small / "site" / address(path) / "index.html", target)
+        self._finish(list(written))
 
 
 def _nav_pages(items) -> list[str]:
@@ -329,12 +345,14 @@ def preview(root: Path, lang: str | None, audience: str, work: Path, site_dir: P
     return p.built_lang
 
 
-def serve(root: Path, lang: str | None, audience: str, port: int) -> None:
+def serve(root: Path, lang: str | None, audience: str, port: int,
+          engine: str = engines.DEFAULT) -> None:
     from mkdocs.livereload import LiveReloadServer
 
     root = Path(root).resolve()
     work = Path(tempfile.mkdtemp(prefix="kb-serve-"))
-    state = Preview(root, lang, audience, work)
+    engines.check_installed(engine)
+    state = Preview(root, lang, audience, work, engine)
 
     def rebuild() -> None:
         start = time.perf_counter()

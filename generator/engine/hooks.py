@@ -1,64 +1,28 @@
-"""mkdocs hook for the generated projects: sanitise rendered content.
+"""mkdocs hooks of the generated projects, for speed and looks only: nothing that makes a page
+safe or right is here (kb does that itself, pipeline/safety.py, whatever engine builds the pages;
+Zensical, for one, runs no hooks).
 
-Content comes from many hands. Whatever HTML reaches a page body after Markdown rendering is
-cleaned with an allow-list (nh3, the Ammonia sanitiser): no script, no event handler, no
-``javascript:`` URL, no iframe or form survives, whatever a field contained. This runs before
-Material builds its search index, so the index only ever sees cleaned text.
-
-mkdocs renders its theme with Jinja autoescaping off, so text that the theme prints outside the
-page body (the page title in ``<title>``, the header and the navigation, the meta description,
-the site name, section titles, the theme's own strings) is escaped here, once, as ``Markup``:
-printed as is where the theme prints it raw, and not escaped twice where it applies ``|e``.
+- The theme's compiled templates are kept between builds, and the navigation is rendered once
+  for all the pages it looks the same on (speed).
+- The text kb wrote escaped into the project (titles, the navigation, the site name, the
+  interface strings) is marked as ``Markup``, so that a template that escapes what it prints does
+  not show it escaped twice (looks: without this, "Water &amp; Sewer" where a template applies
+  ``|e``).
 """
 
 from __future__ import annotations
 
-import html
 import os
 
-import nh3
 from markupsafe import Markup
-
-TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "mark", "nav", "ol", "p",
-    "pre", "s", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody",
-    "td", "tfoot", "th", "thead", "tr", "u", "ul", "button",
-}
-GLOBAL_ATTRS = {
-    "class", "id", "lang", "dir", "title", "hidden", "role", "aria-label", "aria-hidden",
-    "aria-live", "data-search-exclude", "data-kb-service", "data-kb-next", "data-kb-start",
-    "data-kb-copy", "data-kb-step", "data-kb-dept", "tabindex",
-}
-ATTRS = {
-    "a": {"href", "hreflang"},
-    "img": {"src", "alt", "width", "height", "loading"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-    "ol": {"start"},
-    "details": {"open"},
-    "button": {"type"},
-}
-SCHEMES = {"http", "https", "mailto", "tel", "sms"}
-
-
-_CLEANER = nh3.Cleaner(tags=TAGS, attributes={tag: GLOBAL_ATTRS | ATTRS.get(tag, set()) for tag in TAGS},
-                       url_schemes=SCHEMES, link_rel=None, strip_comments=True)
-
-
-def sanitize(html: str) -> str:
-    return _CLEANER.clean(html)
-
-
-def on_page_content(html: str, page, config, files) -> str:  # noqa: ARG001 - mkdocs' hook signature
-    return sanitize(html)
 
 
 def text(value):
-    """Plain text made safe for the theme's raw output (Markup passes through unchanged)."""
+    """Text kb wrote escaped (render.theme_text) marked as such, so that a template that escapes
+    what it prints (`|e`) does not escape it twice."""
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
-    return Markup(html.escape(value, quote=False).replace('"', "&quot;"))  # ' stays: What's new
+    return Markup(value)
 
 
 def _escape_all(value):

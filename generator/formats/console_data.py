@@ -23,11 +23,11 @@ from pathlib import Path
 
 import markdown
 
-from generator.engine.hooks import sanitize
 from generator.i18n.locale import Fallback, interface_translations
 from generator.pipeline import markup
 from generator.pipeline.model import Department, Service, Site
 from generator.pipeline.render import Renderer, console_strings
+from generator.pipeline.safety import sanitize
 
 
 def write_language(site: Site, lang: str, folder: Path, langs: list[str]) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from generator import clock
+from generator.engine import engines
 from generator.errors import ContentError, KbError, Problem, Problems
 from generator.formats import catalog_json, changes
 from generator.i18n.catalog import check as check_translations
@@ -95,8 +96,10 @@ def progress_enabled() -> bool:
 
 def build(root: Path, out: Path, langs: list[str] | None = None, audience: str = "all",
           strict: bool = False, jobs: int | None = None, quiet: bool = False,
-          timings: dict[str, float] | None = None, use_cache: bool = True) -> list[Path]:
-    """Build the sites. Returns the audience folders written.
+          timings: dict[str, float] | None = None, use_cache: bool = True,
+          engine: str = engines.DEFAULT) -> list[Path]:
+    """Build the sites. Returns the audience folders written. `engine` lays out the pages
+    (engine/engines.py: mkdocs, properdocs or zensical).
 
     Each language of each audience is built in steps run in processes of their own, at most
     `jobs` at once (language_build.py), reusing what has not changed since the last build into `out`
@@ -104,6 +107,7 @@ def build(root: Path, out: Path, langs: list[str] | None = None, audience: str =
     seconds of work per stage, summed over the processes, the number of pages ("pages") and
     how many mkdocs rendered ("pages rendered").
     """
+    engines.check_installed(engine)
     with timed(timings, "check"):
         checked = check(root, strict)
     config = checked.config
@@ -123,7 +127,7 @@ def build(root: Path, out: Path, langs: list[str] | None = None, audience: str =
             events = changes.history(config.root)
             stamp = catalog_json.generated_at(config.root)
             inputs = cache.inputs_digest(config.root, stamp, repr(events),
-                                         clock.today(config.timezone).isoformat())
+                                         clock.today(config.timezone).isoformat(), engine)
         count = len(audiences) * len(langs)
         jobs = max(1, jobs or os.cpu_count() or 1)
         # The generated mkdocs projects stay at one place between builds, so that the compiled
@@ -131,11 +135,11 @@ def build(root: Path, out: Path, langs: list[str] | None = None, audience: str =
         ctx = language_build.Context(config, sources, langs, out,
                                {aud: write.staging(out) for aud in audiences},
                                out / cache.FOLDER / "projects", stamp, events, inputs, use_cache,
-                               shares=jobs if count % jobs else 1)
+                               shares=jobs if count % jobs else 1, engine=engine)
         built = _run(ctx, audiences, langs, jobs, quiet)
         problems = [f"{b.audience}/{b.lang}: {w}" for b in built.values() for w in b.warnings]
         if problems:
-            raise KbError("mkdocs reported problems in the generated site (a bug in kb; please "
+            raise KbError(f"{engine} reported problems in the generated site (a bug in kb; please "
                           "report it):\n  " + "\n  ".join(problems))
         if timings is not None:
             for b in built.values():

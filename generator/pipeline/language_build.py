@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import time
@@ -25,11 +24,13 @@ from typing import Any, Iterator
 
 import yaml
 
+from generator.engine import engines
 from generator.formats import changes
 from generator.formats.search_index import material_docs, merge_material_index
-from generator.pipeline import cache, export
+from generator.pipeline import cache, export, safety
 from generator.pipeline.model import Config, Site
 from generator.pipeline.render import write_project
+from generator.pipeline.safety import page_url
 from generator.pipeline.translate import in_language
 
 MATERIAL_DOCS = "material-docs.json"  # in the export folder: the documents of Material's index
@@ -51,6 +52,7 @@ class Context:
     inputs: str  # cache.inputs_digest
     use_cache: bool
     shares: int  # how many shares a language with many pages to render is split into
+    engine: str = engines.DEFAULT  # what lays out the pages (engine/engines.py)
 
 
 @dataclass
@@ -130,10 +132,11 @@ def prepare(ctx: Context, aud: str, lang: str) -> Plan:
         plan.key = cache.project_key(project.dir, project.site_dir)
         plan.pages = {p.path: cache.page_hash(p.text) for p in project.pages}
         render = list(plan.pages)
-        if old is not None and old.key == plan.key:
+        if old is not None and old.key == plan.key and ctx.engine in engines.DIRTY:
             render = _link_unchanged(project_dir, stage / lang, plan.pages, old, live)
         sizes = {p.path: len(p.text) for p in project.pages}
-        plan.shares = _split(render, sizes, ctx.shares if len(render) >= SHARE_MIN_PAGES else 1)
+        many = len(render) >= SHARE_MIN_PAGES and ctx.engine in engines.DIRTY
+        plan.shares = _split(render, sizes, ctx.shares if many else 1)
     with timed(plan.timings, "export"):  # from the same translation: each language is translated once
         side = _export_dir(ctx, aud, lang)
         shutil.rmtree(side, ignore_errors=True)
@@ -190,7 +193,11 @@ def render_share(ctx: Context, plan: Plan, i: int) -> tuple[list[str], dict[str,
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.touch()
         dirty = len(mine) < len(plan.pages)
-        warnings = mkdocs_build(str(config_file), dirty=dirty)
+        warnings = engines.build(ctx.engine, str(config_file), dirty=dirty)
+    with timed(timings, "finish pages"):  # safe and right whatever engine built them
+        config = ctx.config
+        safety.finish_site(site_dir, sorted(mine), config.language(plan.lang).dir,
+                           config.base_url(plan.audience), not_found=i == 0)
     return warnings, timings
 
 
@@ -220,57 +227,3 @@ def finish(ctx: Context, plan: Plan) -> Built:
     manifest = cache.Manifest(plan.digest, plan.key, plan.pages, plan.exported, plan.part)
     rendered = sum(len(s) for s in plan.shares)
     return Built(plan.audience, plan.lang, manifest, rendered, [], timings)
-
-
-def page_url(path: str) -> str:
-    """The URL (relative to the language's root) mkdocs gives a docs page: 'services/x.md' ->
-    'services/x/', 'index.md' -> ''."""
-    stem = path[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-5]
-    return stem + "/"
-
-
-def mkdocs_build(config_file: str, dirty: bool = False) -> list[str]:
-    """Build one generated mkdocs project; returns mkdocs' warnings. `dirty`: render only the
-    pages whose source is newer than their HTML (the others are already in the site folder)."""
-    from mkdocs.commands.build import build as mk_build
-    from mkdocs.config import load_config
-    from mkdocs.config.defaults import MkDocsConfig
-
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    caught: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            message = record.getMessage()
-            if record.levelno >= logging.WARNING and not message.startswith(_DIRTY_WARNING):
-                caught.append(message)
-
-    log = logging.getLogger("mkdocs")
-    handler = Collect()
-    log.addHandler(handler)
-    log.setLevel(logging.WARNING)
-    log.propagate = False
-    try:
-        # mkdocs keeps plugins that have startup hooks for the next build in the same process
-        # (for its own serve); Material's search then merges the last build's entries into this
-        # one's. Every kb build is a build of its own.
-        MkDocsConfig.plugins.plugin_cache.clear()
-        cfg = load_config(config_file)
-        cfg.plugins.on_startup(command="build", dirty=dirty)
-        try:
-            mk_build(cfg, dirty=dirty)
-        except RecursionError:  # Markdown nested thousands deep (quotes, lists, emphasis)
-            pages = [m for m in caught if m.startswith("Error reading page")]
-            return ["content nested too deeply to render (thousands of nested lists, quotes or "
-                    "emphasis marks); " + ("; ".join(pages) or "simplify the Markdown")]
-        finally:
-            cfg.plugins.on_shutdown()
-    finally:
-        log.removeHandler(handler)
-    return caught
-
-
-# What mkdocs says of every dirty build; kb's dirty builds give every page they leave a file.
-_DIRTY_WARNING = "A 'dirty' build is being performed"

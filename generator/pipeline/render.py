@@ -48,6 +48,20 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}!#+\-.>~])")
 _ENTITY_ESCAPED = re.compile(r"&\\#(x[0-9a-fA-F]+|[0-9]+);")
 
 
+def theme_text(value):
+    """Plain text the theme prints around the pages' Markdown (titles, the navigation, the site
+    name, interface strings), escaped for HTML here: the engines print these values as they are
+    (with Jinja's autoescaping off), so kb escapes them itself, whatever engine builds the pages.
+    Lists and dicts are escaped value by value."""
+    if isinstance(value, dict):
+        return {k: theme_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [theme_text(v) for v in value]
+    if not isinstance(value, str):
+        return value
+    return html.escape(str(value), quote=False).replace('"', "&quot;")  # ' stays: What's new
+
+
 def esc_text(value) -> str:
     """Plain text for a Markdown page: no HTML, no Markdown, no surprises."""
     if value is None:
@@ -239,6 +253,8 @@ class Renderer:
         front = {**front, "search": {"exclude": True}}
         front.setdefault("description", str(front["title"]))  # in the page's language
         front["kb_head"] = head_meta(front["title"], front["description"], jsonld)
+        front["title"], front["description"] = (theme_text(str(front["title"])),
+                                                theme_text(str(front["description"])))
         head = yaml.dump(front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
         return Page(path, f"---\n{head}---\n\n{body}")
 
@@ -479,7 +495,7 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
     search = material_search(lang, config.source.code)
     return {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
-        "site_name": f"{config.city} 311",
+        "site_name": theme_text(f"{config.city} 311"),
         "docs_dir": "docs",
         "site_dir": str(site_dir),
         "site_url": f"{base}{lang}/",
@@ -490,7 +506,7 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
             "font": False, "direction": language.dir,
         },
         "plugins": [{"search": search}],
-        "hooks": [str(HOOKS), str(HOOKS.with_name("i18n_hooks.py"))],
+        "hooks": [str(HOOKS)],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": ["kb/kb.css", "kb/live.css"]
         + (["kb/agent/console.css"] if site.audience == "agent" else []),
@@ -504,7 +520,7 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
             **({"alternate": [{"name": lg.name, "link": f"../{lg.code}/", "lang": lg.code,
                                "dir": lg.dir} for lg in config.languages]}
                if len(config.languages) > 1 else {}),
-            "kb_build": {
+            "kb_build": theme_text({
                 "lang": lang, "audience": site.audience, "dir": language.dir,
                 "city": str(config.city), "phones": {k: v for k, v in vars(config.phones).items() if v},
                 "languages": [{"code": lg.code, "name": lg.name} for lg in config.languages],
@@ -521,7 +537,7 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
                     "not_found_az": _("All services and answers, A to Z"),
                 },
                 **({"console": console_strings(gettext_obj)} if site.audience == "agent" else {}),
-            },
+            }),
         },
     }
 
@@ -529,16 +545,17 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
 def nav_for(renderer: Renderer) -> list:
     _ = renderer._
     depts = renderer.departments_sorted()
-    city = [{str(d.name): f"departments/{d.id}.md"} for d in depts if d.kind == "city"]
-    partners = [{str(d.name): f"departments/{d.id}.md"} for d in depts if d.kind != "city"]
-    nav: list = [{_("Home"): "index.md"}, {_("A to Z"): "a-z.md"}]
+    t = theme_text
+    city = [{t(str(d.name)): f"departments/{d.id}.md"} for d in depts if d.kind == "city"]
+    partners = [{t(str(d.name)): f"departments/{d.id}.md"} for d in depts if d.kind != "city"]
+    nav: list = [{t(_("Home")): "index.md"}, {t(_("A to Z")): "a-z.md"}]
     if city:
-        nav.append({_("Departments"): city})
+        nav.append({t(_("Departments")): city})
     if partners:
-        nav.append({_("Other agencies"): partners})
+        nav.append({t(_("Other agencies")): partners})
     if renderer.site.audience == "agent":
-        nav.append({_("Transfer directory"): "transfers.md"})
-        nav.append({_("What's new"): "whats-new.md"})
+        nav.append({t(_("Transfer directory")): "transfers.md"})
+        nav.append({t(_("What's new")): "whats-new.md"})
     return nav
 
 

@@ -1,0 +1,139 @@
+"""What makes a built page safe and right, whatever engine laid it out (mkdocs, ProperDocs or
+Zensical): kb does this work itself, on the HTML the engine wrote, so that no engine's hooks are
+needed for it.
+
+- **Content HTML is cleaned** with an allow-list (nh3, the Ammonia sanitiser): whatever HTML a
+  content field held, no script, event handler, ``javascript:`` URL, iframe or form survives. The
+  content is the part of a page between the markers the theme prints around ``page.content``
+  (``theme/partials/content.html``). Text kb prints outside it (titles, the navigation, the
+  meta description, the site name) is written escaped into the generated project (render.py).
+- **The page's language**: its direction on ``<html>`` as well (Material sets ``dir`` on
+  ``<body>`` only; screen readers, the browser's own controls and CSS ``:dir()`` look at the root
+  element); in a right-to-left page, phone numbers keep their left-to-right order
+  ("+1 612-555-0311" would otherwise read "0311-555-612 1+").
+- **Alternate languages**: each ``<link rel="alternate" hreflang>`` points at this same page in
+  that language, as an absolute address (Material points them at each language's home page). A
+  letter's page of a long A to Z points at the other language's A to Z: each language has its
+  own letters.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nh3
+
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "mark", "nav", "ol", "p",
+    "pre", "s", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "u", "ul", "button",
+}
+GLOBAL_ATTRS = {
+    "class", "id", "lang", "dir", "title", "hidden", "role", "aria-label", "aria-hidden",
+    "aria-live", "data-search-exclude", "data-kb-service", "data-kb-next", "data-kb-start",
+    "data-kb-copy", "data-kb-step", "data-kb-dept", "tabindex",
+}
+ATTRS = {
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+    "details": {"open"},
+    "button": {"type"},
+}
+SCHEMES = {"http", "https", "mailto", "tel", "sms"}
+
+_CLEANER = nh3.Cleaner(tags=TAGS, attributes={tag: GLOBAL_ATTRS | ATTRS.get(tag, set()) for tag in TAGS},
+                       url_schemes=SCHEMES, link_rel=None, strip_comments=True)
+
+# What the theme prints around page.content (theme/partials/content.html). Content cannot hide
+# from the cleaning with a marker of its own: everything from the first opening marker to the
+# last closing one is cleaned, and all other text from content reaches the page escaped.
+START, END = "<!--kb-content-->", "<!--/kb-content-->"
+
+
+class UnsafePage(RuntimeError):
+    """A built page whose content kb cannot find (a theme override without the markers)."""
+
+
+def sanitize(html: str) -> str:
+    """Content HTML with only the allowed tags, attributes and link schemes left."""
+    return _CLEANER.clean(html)
+
+
+_HTML = re.compile(r"<html\b([^>]*)>", re.I)
+_ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="([^"]+)">')
+_TEXT = re.compile(r">([^<]+)<")
+_PHONE = re.compile(r"\+?\d[\d .()-]{5,}\d")
+
+
+def _isolate_phones(html: str) -> str:
+    def phones(m: re.Match) -> str:
+        text = _PHONE.sub(lambda p: f'<span dir="ltr">{p.group(0)}</span>'
+                          if sum(c.isdigit() for c in p.group(0)) >= 7 else p.group(0), m.group(1))
+        return f">{text}<"
+
+    return _TEXT.sub(phones, html)
+
+
+def finish_page(html: str, here: str | None, direction: str, base: str) -> str:
+    """One built page made safe and right. `here`: the page's address under its language's root
+    ('services/x/'; None for a page that has no content, like 404.html); `base`: the address of
+    the folder that holds every language ('https://311.example.gov/')."""
+    if here is not None:
+        start, end = html.find(START), html.rfind(END)
+        if start < 0 or end < start:
+            raise UnsafePage("the page has no content markers: the theme's partials/content.html "
+                             f"must print {START}{{{{ page.content }}}}{END}")
+        content = sanitize(html[start + len(START):end])
+        if direction == "rtl":
+            content = _isolate_phones(content)
+        html = html[:start] + content + html[end + len(END):]
+
+    def html_tag(m: re.Match) -> str:
+        attrs = m.group(1)
+        return m.group(0) if re.search(r"\sdir=", attrs) else f'<html{attrs} dir="{direction}">'
+
+    html = _HTML.sub(html_tag, html, count=1)
+    where = "a-z/" if (here or "").startswith("a-z/") else (here or "")
+
+    def alternate(m: re.Match) -> str:
+        code = m.group(1)
+        return f'<link rel="alternate" href="{base}{code}/{where}" hreflang="{code}">'
+
+    return _ALTERNATE.sub(alternate, html)
+
+
+def page_address(site_dir: Path, path: Path) -> str | None:
+    """The address under the language's root of a built page file (None for 404.html)."""
+    rel = path.relative_to(site_dir).as_posix()
+    if rel == "404.html":
+        return None
+    return rel[: -len("index.html")]
+
+
+def finish_site(site_dir: Path, pages: list[str], direction: str, base: str,
+                not_found: bool = True) -> int:
+    """Finish the pages an engine has just built into `site_dir` (the docs paths in `pages`, like
+    'services/x.md'; and 404.html when `not_found`); returns how many were finished. Pages that
+    came from the last build (hard links into the live site) are not in `pages`: they were
+    finished then."""
+    files = [site_dir / page_url(p) / "index.html" for p in pages]
+    if not_found and (site_dir / "404.html").is_file():
+        files.append(site_dir / "404.html")
+    for path in files:
+        text = path.read_text("utf-8")
+        path.write_text(finish_page(text, page_address(site_dir, path), direction, base), "utf-8")
+    return len(files)
+
+
+def page_url(path: str) -> str:
+    """The address (under the language's root) an engine gives a docs page: 'services/x.md' ->
+    'services/x/', 'index.md' -> ''."""
+    stem = path[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return stem + "/"
