@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from generator.engine import hooks
+from generator.engine.mkdocs import mkdocs_build
 from generator.i18n.locale import interface_translations
 from generator.pipeline.build import check
-from generator.pipeline.language_build import mkdocs_build
 from generator.pipeline.model import build_site
 from generator.pipeline.render import write_project
 from generator.pipeline.translate import translate

@@ -29,12 +29,12 @@ from pathlib import Path
 import click
 import yaml
 
+from generator.engine.mkdocs import mkdocs_build, page_url
 from generator.errors import ContentError, KbError
 from generator.formats import console_data
 from generator.formats.search_index import write_material_index
 from generator.i18n.locale import interface_translations
 from generator.pipeline.build import check
-from generator.pipeline.language_build import mkdocs_build, page_url
 from generator.pipeline.model import Memo, build_site
 from generator.pipeline.render import Renderer, group_slugs, project_yaml, write_project
 from generator.pipeline.translate import translate
