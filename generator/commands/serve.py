@@ -322,14 +322,6 @@ def _links(path: str, text: str) -> set[str]:
     return {posixpath.normpath(posixpath.join(here, m.group(1))) for m in _LINK.finditer(text)}
 
 
-def preview(root: Path, lang: str | None, audience: str, work: Path, site_dir: Path) -> str:
-    """Build a preview once into site_dir (kept for the tests and scripts); returns the language."""
-    p = Preview(root, lang, audience, work)
-    p.site_dir = site_dir
-    p.update()
-    return p.built_lang
-
-
 def serve(root: Path, lang: str | None, audience: str, port: int) -> None:
     from mkdocs.livereload import LiveReloadServer
 

@@ -19,7 +19,7 @@ import json
 import os
 import re
 import subprocess
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -413,7 +413,3 @@ def whats_new_page(renderer):
     return renderer.page("whats-new.md", "pages/whats-new.md.j2",
                          {"title": renderer._("What's new")},
                          source=source, days=list(days.items()))
-
-
-def as_dicts(items: list[Entry]) -> list[dict]:
-    return [asdict(e) for e in items]
