@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import time
@@ -25,6 +24,7 @@ from typing import Any, Iterator
 
 import yaml
 
+from generator.engine.mkdocs import mkdocs_build, page_url
 from generator.formats import changes
 from generator.formats.search_index import material_docs, merge_material_index
 from generator.pipeline import cache, export
@@ -220,57 +220,3 @@ def finish(ctx: Context, plan: Plan) -> Built:
     manifest = cache.Manifest(plan.digest, plan.key, plan.pages, plan.exported, plan.part)
     rendered = sum(len(s) for s in plan.shares)
     return Built(plan.audience, plan.lang, manifest, rendered, [], timings)
-
-
-def page_url(path: str) -> str:
-    """The URL (relative to the language's root) mkdocs gives a docs page: 'services/x.md' ->
-    'services/x/', 'index.md' -> ''."""
-    stem = path[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-5]
-    return stem + "/"
-
-
-def mkdocs_build(config_file: str, dirty: bool = False) -> list[str]:
-    """Build one generated mkdocs project; returns mkdocs' warnings. `dirty`: render only the
-    pages whose source is newer than their HTML (the others are already in the site folder)."""
-    from mkdocs.commands.build import build as mk_build
-    from mkdocs.config import load_config
-    from mkdocs.config.defaults import MkDocsConfig
-
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    caught: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            message = record.getMessage()
-            if record.levelno >= logging.WARNING and not message.startswith(_DIRTY_WARNING):
-                caught.append(message)
-
-    log = logging.getLogger("mkdocs")
-    handler = Collect()
-    log.addHandler(handler)
-    log.setLevel(logging.WARNING)
-    log.propagate = False
-    try:
-        # mkdocs keeps plugins that have startup hooks for the next build in the same process
-        # (for its own serve); Material's search then merges the last build's entries into this
-        # one's. Every kb build is a build of its own.
-        MkDocsConfig.plugins.plugin_cache.clear()
-        cfg = load_config(config_file)
-        cfg.plugins.on_startup(command="build", dirty=dirty)
-        try:
-            mk_build(cfg, dirty=dirty)
-        except RecursionError:  # Markdown nested thousands deep (quotes, lists, emphasis)
-            pages = [m for m in caught if m.startswith("Error reading page")]
-            return ["content nested too deeply to render (thousands of nested lists, quotes or "
-                    "emphasis marks); " + ("; ".join(pages) or "simplify the Markdown")]
-        finally:
-            cfg.plugins.on_shutdown()
-    finally:
-        log.removeHandler(handler)
-    return caught
-
-
-# What mkdocs says of every dirty build; kb's dirty builds give every page they leave a file.
-_DIRTY_WARNING = "A 'dirty' build is being performed"
