@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from generator.engine import hooks
+from generator.engine.mkdocs import mkdocs_build
 from generator.i18n.locale import interface_translations
 from generator.pipeline.build import check
-from generator.pipeline.language_build import mkdocs_build
 from generator.pipeline.model import build_site
 from generator.pipeline.render import write_project
 from generator.pipeline.translate import translate
@@ -51,11 +51,12 @@ def test_navigation_rendered_once_per_folder_is_the_navigation_of_each_page(
     root = demo_root if tree == "demo" else _long_lists(make_tree)
     shared = _project(root, tmp_path, lang, "shared")
     stock = _project(root, tmp_path, lang, "stock")
-    # the same hooks, less the sharing
+    # the same hooks, less the sharing, and Material's own partials/nav.html
     source = Path(hooks.__file__).read_text("utf-8")
-    assert "    _share_navigation(env)\n" in source
+    assert "    _share_navigation(context, page, nav)\n" in source
     plain_hooks = tmp_path / "hooks_stock.py"
-    plain_hooks.write_text(source.replace("    _share_navigation(env)\n", ""), "utf-8")
+    plain_hooks.write_text(source.replace("    _share_navigation(context, page, nav)\n", ""), "utf-8")
+    (stock.parent / "theme" / "partials" / "nav.html").unlink()
     config = yaml.safe_load(stock.read_text("utf-8"))
     config["hooks"] = [str(plain_hooks) if Path(h).name == "hooks.py" else h for h in config["hooks"]]
     config["site_dir"] = str(tmp_path / "stock-site")
@@ -84,3 +85,14 @@ def test_pages_tell_materials_search_to_index_nothing(demo_root, tmp_path):
     for page in pages:
         head = page.read_text("utf-8").split("\n---\n", 1)[0]
         assert yaml.safe_load(head.removeprefix("---\n"))["search"] == {"exclude": True}, page
+
+
+def test_the_themes_navigation_is_materials_with_the_shared_html_printed():
+    """The theme's partials/nav.html is Material's, word for word, where it renders the
+    navigation itself (a Material upgrade that changes it shows here)."""
+    import material
+
+    stock = Path(material.__file__).parent / "templates" / "partials" / "nav.html"
+    body = stock.read_text("utf-8").split("-#}\n", 1)[1].rstrip("\n")
+    ours = (Path(hooks.__file__).parent / "theme" / "partials" / "nav.html").read_text("utf-8")
+    assert ours.split("{%- else -%}\n", 1)[1] == body + "\n{%- endif %}\n"

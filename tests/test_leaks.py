@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ENGINES, BASE_TREE, write_tree
+from conftest import BASE_TREE, ENGINES, write_tree
 
 from generator.pipeline import schema
 
@@ -214,10 +214,11 @@ def test_every_marker_is_in_the_agent_site_in_every_language(leak_site):
 
 @pytest.mark.parametrize("audience", ["public", "agent"])
 def test_live_preview_writes_console_data_for_agents_only(make_tree, tmp_path, audience):
-    from generator.commands.serve import preview
+    from generator.commands.serve import Preview
 
-    site_dir = tmp_path / "preview"
-    preview(make_tree(), None, audience, tmp_path / "work", site_dir)
+    preview = Preview(make_tree(), None, audience, tmp_path / "work")
+    preview.update()
+    site_dir = preview.site_dir
     assert (site_dir / "alerts.json").is_file()
     assert (site_dir / "console.json").is_file() == (audience == "agent")
     assert (site_dir / "kb" / "agent" / "console.js").is_file() == (audience == "agent")

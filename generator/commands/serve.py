@@ -18,7 +18,6 @@ or one that changes the navigation, builds the whole preview again.
 
 from __future__ import annotations
 
-import logging
 import posixpath
 import re
 import shutil
@@ -30,6 +29,7 @@ import click
 import yaml
 
 from generator.engine import engines
+from generator.engine.mkdocs import page_url
 from generator.errors import ContentError, KbError
 from generator.formats import changes, console_data
 from generator.formats.search_index import write_material_index
@@ -37,7 +37,6 @@ from generator.pipeline import safety
 from generator.pipeline.build import check
 from generator.pipeline.model import Memo, build_site
 from generator.pipeline.render import Renderer, group_slugs, project_yaml, write_project
-from generator.pipeline.safety import page_url
 from generator.pipeline.translate import in_language
 
 WATCHED = ("mkdocs.yml", "catalog", "articles", "translations", "theme")
@@ -297,27 +296,40 @@ def _nav_pages(items) -> list[str]:
     return out
 
 
-def _observer():
-    """A watcher the system tells of changes (inotify on Linux), reporting writes only: mkdocs'
-    own looks at every file five times a second, which on thousands of files costs the preview a
-    fifth of a core, and a watcher that also reported files being read would rebuild the preview
-    after each rebuild (which reads the changed files). None where watchdog cannot filter events."""
+def _watch(root: Path, changed) -> object:
+    """Call `changed()` on every write under the watched content. The system tells of changes
+    (inotify on Linux), and only writes are reported: mkdocs' own watcher looks at every file five
+    times a second, which on thousands of files costs the preview a fifth of a core, and a
+    watcher that also reported files being read would rebuild the preview after each rebuild
+    (which reads the changed files)."""
     import inspect
 
     from watchdog import events
     from watchdog.observers import Observer
 
-    if "event_filter" not in inspect.signature(Observer.schedule).parameters:
-        return None
-    changes = [events.FileModifiedEvent, events.FileCreatedEvent, events.FileDeletedEvent,
-               events.FileMovedEvent, events.FileClosedEvent]
+    writes = (events.FileModifiedEvent, events.FileCreatedEvent, events.FileDeletedEvent,
+              events.FileMovedEvent, events.FileClosedEvent)
 
-    class Writes(Observer):  # type: ignore[misc, valid-type]
-        def schedule(self, event_handler, path, *, recursive=False, event_filter=None, **kw):
-            return super().schedule(event_handler, path, recursive=recursive,
-                                    event_filter=event_filter or changes, **kw)
+    class Writes(events.FileSystemEventHandler):
+        def on_any_event(self, event) -> None:
+            if isinstance(event, writes):
+                changed()
 
-    return Writes()
+    observer = Observer()
+    # where watchdog can, the system is asked for writes only (fewer events to wake for)
+    kw = ({"event_filter": list(writes)}
+          if "event_filter" in inspect.signature(observer.schedule).parameters else {})
+    for name in WATCHED:
+        if (root / name).exists():
+            observer.schedule(Writes(), str(root / name), recursive=(root / name).is_dir(), **kw)
+    return observer
+
+
+def _signal(folder: Path) -> None:
+    """A new file in `folder` (a new inode: no clock granularity can hide it from a poll)."""
+    fresh = folder / "next"
+    fresh.write_text(str(time.time_ns()), "utf-8")
+    fresh.replace(folder / "changed")
 
 
 def _list_base(path: str) -> str | None:
@@ -335,14 +347,6 @@ def _links(path: str, text: str) -> set[str]:
     """The docs pages a page's Markdown links to."""
     here = posixpath.dirname(path)
     return {posixpath.normpath(posixpath.join(here, m.group(1))) for m in _LINK.finditer(text)}
-
-
-def preview(root: Path, lang: str | None, audience: str, work: Path, site_dir: Path) -> str:
-    """Build a preview once into site_dir (kept for the tests and scripts); returns the language."""
-    p = Preview(root, lang, audience, work)
-    p.site_dir = site_dir
-    p.update()
-    return p.built_lang
 
 
 def serve(root: Path, lang: str | None, audience: str, port: int,
@@ -366,14 +370,17 @@ def serve(root: Path, lang: str | None, audience: str, port: int,
 
     try:
         state.update()  # errors stop here, exit 1
-        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        # The server watches one folder of one file, polled 20 times a second (a stat or two);
+        # kb's own watcher, told of edits by the system, writes that file when content changes.
+        signals = work / "signals"
+        signals.mkdir()
+        _signal(signals)
         server = LiveReloadServer(builder=rebuild, host="127.0.0.1", port=port,
-                                  root=str(state.site_dir), polling_interval=0.2)
+                                  root=str(state.site_dir), polling_interval=0.05)
         server.build_delay = 0.05  # an editor's save is over in a few milliseconds
-        server.observer = _observer() or server.observer
-        for name in WATCHED:
-            if (root / name).exists():
-                server.watch(str(root / name))
+        server.watch(str(signals))
+        watcher = _watch(root, lambda: _signal(signals))
+        watcher.start()
         click.echo(f"Previewing {audience} site ({state.built_lang}) at "
                    f"http://127.0.0.1:{port}/ — edit content and the page reloads. Ctrl+C stops.",
                    err=True)
@@ -382,6 +389,7 @@ def serve(root: Path, lang: str | None, audience: str, port: int,
         except KeyboardInterrupt:
             pass
         finally:
+            watcher.stop()
             server.shutdown()
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -11,7 +11,6 @@ process it runs in, and Zensical is a program with a Python front.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from generator.engine.mkdocs import DIRTY_WARNING, mkdocs_build
 from generator.errors import KbError
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
@@ -65,7 +65,7 @@ def _run(args: list[str], cwd: str | None = None) -> list[str]:
     proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env, check=False)
     lines = (proc.stdout + proc.stderr).splitlines()
     warnings = [line.split("-", 1)[-1].strip() for line in lines
-                if line.startswith(("WARNING", "ERROR")) and _DIRTY_WARNING not in line]
+                if line.startswith(("WARNING", "ERROR")) and DIRTY_WARNING not in line]
     if proc.returncode != 0:
         return warnings + [f"{Path(args[0]).name} failed (exit code {proc.returncode}): "
                            + " | ".join(lines[-5:])]
@@ -89,49 +89,3 @@ def _zensical(config_file: str) -> list[str]:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(inside, target)
     return warnings
-
-
-def mkdocs_build(config_file: str, dirty: bool = False) -> list[str]:
-    """Build one generated mkdocs project; returns mkdocs' warnings. `dirty`: render only the
-    pages whose source is newer than their HTML (the others are already in the site folder)."""
-    # imported here: ProperDocs, run in a process of its own, must not find mkdocs loaded
-    from mkdocs.commands.build import build as mk_build
-    from mkdocs.config import load_config
-    from mkdocs.config.defaults import MkDocsConfig
-
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    caught: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            message = record.getMessage()
-            if record.levelno >= logging.WARNING and not message.startswith(_DIRTY_WARNING):
-                caught.append(message)
-
-    log = logging.getLogger("mkdocs")
-    handler = Collect()
-    log.addHandler(handler)
-    log.setLevel(logging.WARNING)
-    log.propagate = False
-    try:
-        # mkdocs keeps plugins that have startup hooks for the next build in the same process
-        # (for its own serve); Material's search then merges the last build's entries into this
-        # one's. Every kb build is a build of its own.
-        MkDocsConfig.plugins.plugin_cache.clear()
-        cfg = load_config(config_file)
-        cfg.plugins.on_startup(command="build", dirty=dirty)
-        try:
-            mk_build(cfg, dirty=dirty)
-        except RecursionError:  # Markdown nested thousands deep (quotes, lists, emphasis)
-            pages = [m for m in caught if m.startswith("Error reading page")]
-            return ["content nested too deeply to render (thousands of nested lists, quotes or "
-                    "emphasis marks); " + ("; ".join(pages) or "simplify the Markdown")]
-        finally:
-            cfg.plugins.on_shutdown()
-    finally:
-        log.removeHandler(handler)
-    return caught
-
-
-# What mkdocs says of every dirty build; kb's dirty builds give every page they leave a file.
-_DIRTY_WARNING = "A 'dirty' build is being performed"

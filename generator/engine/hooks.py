@@ -35,49 +35,51 @@ def _escape_all(value):
 
 def on_env(env, config, files):  # noqa: ARG001 - mkdocs' hook signature
     """Keep the theme's compiled templates between builds (mkdocs compiles them every time), and
-    render the navigation once for all the pages it looks the same on."""
+    keep the environment for the navigation rendered once per folder (on_page_context)."""
     folder = (config.get("extra") or {}).get("kb_template_cache")
     if folder:
         import jinja2
 
         os.makedirs(folder, exist_ok=True)
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(folder)
-    _share_navigation(env)
+    _navigation.clear()
+    _navigation["template"] = env.from_string(_NAVIGATION_ALONE)
     return env
 
 
-def _share_navigation(env) -> None:
+# The navigation as base.html includes it: with the names base.html gives it (the theme's
+# strings and features).
+_NAVIGATION_ALONE = ('{% import "partials/language.html" as lang with context %}'
+                     '{% set features = config.theme.features or [] %}'
+                     '{% include "partials/nav.html" %}')
+_navigation: dict = {}  # the template above, the navigation's page URLs, HTML per folder
+
+
+def on_page_context(context, page, config, nav):  # noqa: ARG001 - mkdocs' hook signature
+    _share_navigation(context, page, nav)
+    return context
+
+
+def _share_navigation(context, page, nav) -> None:
     """Material renders the whole navigation on every page: a tenth of a build. Its HTML
     depends on the page only through which entry is the current one (and its table of contents)
     and the links' addresses, relative to the page's folder. A page that is not in the
     navigation, and that no entry's address lies under, gets the same HTML as every other such
-    page in its folder: it is rendered once per folder. Any other page is rendered as usual."""
-    try:
-        template = env.get_template("partials/nav.html")
-    except Exception:  # noqa: BLE001 - a theme without the partial: nothing to share
+    page in its folder: it is rendered once per folder, and the theme's partials/nav.html prints
+    it (kb_nav). Any other page is rendered as usual."""
+    url = getattr(page, "url", None)
+    if not isinstance(url, str) or nav is None or "template" not in _navigation:
         return
-    render = template.root_render_func
-    shared: dict = {}
-
-    def root_render_func(context):
-        page, nav = context.get("page"), context.get("nav")
-        url = getattr(page, "url", None)
-        if not isinstance(url, str) or nav is None:
-            yield from render(context)
-            return
-        if id(nav) not in shared:
-            shared.clear()
-            shared[id(nav)] = (nav, {p.url for p in nav.pages})
-        in_nav = shared[id(nav)][1]
-        if url in in_nav or any(u.startswith(url) for u in in_nav):
-            yield from render(context)
-            return
-        key = (id(nav), url.rstrip("/").rpartition("/")[0], context.get("base_url"))
-        if key not in shared:
-            shared[key] = "".join(render(context))
-        yield shared[key]
-
-    template.root_render_func = root_render_func
+    if _navigation.get("nav") is not nav:
+        _navigation.update(nav=nav, urls={p.url for p in nav.pages}, html={})
+    in_nav = _navigation["urls"]
+    if url in in_nav or any(u.startswith(url) for u in in_nav):
+        return
+    key = (url.rstrip("/").rpartition("/")[0], context.get("base_url"))
+    shared = _navigation["html"]
+    if key not in shared:
+        shared[key] = _navigation["template"].render(context)
+    context["kb_nav"] = shared[key]
 
 
 def on_config(config):

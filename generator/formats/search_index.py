@@ -24,7 +24,6 @@ falling boosts.
 
 from __future__ import annotations
 
-import gzip
 import html
 import json
 import re
@@ -537,7 +536,3 @@ def write_language(site: Site, lang: str, stage: Path) -> list[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(dumps(build_index(site, lang)), "utf-8")
     return [target]
-
-
-def gzip_size(path: Path) -> int:
-    return len(gzip.compress(Path(path).read_bytes(), mtime=0))

@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract as babel_extract
 from babel.messages.pofile import read_po, write_po
 
 from generator import clock
 from generator.errors import WARNING, ContentError, KbError, Problem, Problems
 from generator.i18n import mdsplit, poread
+from generator.i18n.pocheck import placeholder_problems
 from generator.pipeline import schema
 from generator.pipeline.load import MAX_PO_BYTES, Doc, Tree, read_text
 
@@ -350,7 +351,8 @@ def _po_error(exc: Exception) -> str:
 
 def _set_plurals(cat: Catalog, lang: str) -> None:
     if lang in PLURALS and cat.locale is None:
-        cat._num_plurals, cat._plural_expr = PLURALS[lang]  # noqa: SLF001 - babel has no setter
+        count, expr = PLURALS[lang]
+        cat.mime_headers = [("Plural-Forms", f"nplurals={count}; plural={expr};")]
 
 
 def new_language(template_cat: Catalog, lang: str, city: str) -> Catalog:
@@ -497,7 +499,6 @@ def format_status(report: dict, fmt: str, per_file: bool = True) -> str:
 
 # --- checks (kb check) -----------------------------------------------------------------------------
 
-_FORMAT = re.compile(r"%\((\w+)\)[sd]")
 _LINK = re.compile(r"\]\(((?:service|article):[a-z0-9-]+)\)")
 
 
@@ -544,15 +545,12 @@ def check(root: Path, tree: Tree, problems: Problems) -> None:
             if msg.fuzzy and any(msg.strings):
                 fuzzy += 1
                 continue
-            python_format = "python-format" in msg.flags or any(PYTHON_FORMAT.search(i) for i in msg.ids)
+            for message, breaks in placeholder_problems(msg):
+                if not breaks:  # those that break a page are reported with the PO's syntax
+                    problems.add(rel, msg.line, 1, "msgstr", message)
             for s in msg.strings:
                 if not s:
                     continue
-                if python_format and sorted(set(_FORMAT.findall(msg.ids[-1]))) != sorted(set(_FORMAT.findall(s))):
-                    want = ", ".join(f"%({n})s" for n in sorted(set(_FORMAT.findall(msg.ids[-1]))))
-                    problems.add(rel, msg.line, 1, "msgstr",
-                                 f"the translation must keep the placeholders {want or '(none)'} "
-                                 f"of the source text")
                 if sorted(_LINK.findall(msg.id)) != sorted(_LINK.findall(s)):
                     want = ", ".join(sorted(set(_LINK.findall(msg.id)))) or "none"
                     problems.add(rel, msg.line, 1, "msgstr",

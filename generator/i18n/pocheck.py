@@ -7,14 +7,42 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from babel.messages.catalog import TranslationError
-from babel.messages.checkers import _validate_format
+from babel.messages.catalog import Message, TranslationError
+from babel.messages.checkers import python_format
 
 from generator.errors import SYNTAX, Problems
 from generator.i18n import poread
 from generator.pipeline import contentfiles
 
 NAMED = re.compile(r"%\(\w+\)[a-z]")
+_KEPT = re.compile(r"%\((\w+)\)[sd]")
+
+
+def placeholder_problems(entry: poread.Entry) -> list[tuple[str, bool]]:
+    """What is wrong with the placeholders (``%(city)s``) of an entry's translation, each with
+    whether it breaks the page (True: a placeholder the source does not have, or one of another
+    kind, as Babel's python-format check finds) or drops text (False: a placeholder of the source
+    the translation leaves out; every form keeps those of the last source, the plural: in many
+    languages the first form also says 21 or 0). Only what says it is a format string is
+    checked: Babel would take any '%' for one ("60% of the households")."""
+    if entry.fuzzy or not ("python-format" in entry.flags or any(NAMED.search(i) for i in entry.ids)):
+        return []
+    found = []
+    pairs = [(entry.ids[0], entry.strings[0])] + [(entry.ids[-1], s) for s in entry.strings[1:]]
+    for source, translation in pairs:
+        if not translation:
+            continue
+        try:
+            python_format(None, Message(source, translation, flags={"python-format"}))
+        except TranslationError as err:
+            found.append((f"{err} (msgid \"{entry.id}\")", True))
+    want = sorted(set(_KEPT.findall(entry.ids[-1])))
+    for translation in entry.strings:
+        if translation and want != sorted(set(_KEPT.findall(translation))):
+            names = ", ".join(f"%({n})s" for n in want)
+            found.append((f"the translation must keep the placeholders {names or '(none)'} of the "
+                          f"source text", False))
+    return found
 
 
 def check_po_files(root: Path, problems: Problems, languages: list[str] | None = None) -> None:
@@ -61,16 +89,6 @@ def check_po_files(root: Path, problems: Problems, languages: list[str] | None =
             problems.add(rel, 1, 1, SYNTAX, f"the header cannot be read: {exc}")
             continue
         for entry in po.entries:
-            # Only what says it is a format string: Babel would take any '%' for one
-            # ("60% of the households").
-            if entry.fuzzy or not ("python-format" in entry.flags or NAMED.search(entry.id)):
-                continue
-            pairs = [(entry.ids[0], entry.strings[0])]
-            pairs += [(entry.ids[-1], s) for s in entry.strings[1:]]
-            for source, translation in pairs:
-                if not translation:
-                    continue
-                try:
-                    _validate_format(source, translation)
-                except TranslationError as err:
-                    problems.add(rel, entry.line, 1, "msgstr", f"{err} (msgid \"{entry.id}\")")
+            for message, breaks in placeholder_problems(entry):
+                if breaks:  # the others are reported with what the translations say (catalog.py)
+                    problems.add(rel, entry.line, 1, "msgstr", message)

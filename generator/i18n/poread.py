@@ -100,9 +100,9 @@ def parse(text: str) -> PoFile:
 def _with_babel(data: bytes) -> PoFile:
     catalog = read_po(io.BytesIO(data), locale=None, abort_invalid=True)
     headers = {k.lower(): v for k, v in catalog.mime_headers}
-    if catalog._num_plurals is not None:  # noqa: SLF001 - what the header said, as Babel read it
-        headers.setdefault("plural-forms",
-                           f"nplurals={catalog.num_plurals}; plural={catalog.plural_expr};")
+    # What the header said, as Babel read it (without the header: Babel's default, which is
+    # also kb's: nplurals=2; plural=(n != 1);)
+    headers.setdefault("plural-forms", catalog.plural_forms)
     entries = []
     for msg in catalog:
         if not msg.id:

@@ -9,8 +9,9 @@ changes.json.
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
+
+import jinja2
 
 from generator.formats import (
     catalog_json,
@@ -52,58 +53,16 @@ def write_language_chooser(site: Site, stage: Path, langs: list[str]) -> None:
     """index.html at the audience root: pick a language; follows the browser's preference."""
     config = site.config
     choices = [lang for lang in config.languages if lang.code in langs]
-    items = "\n".join(
-        f'      <li><a href="{html.escape(lang.code)}/" hreflang="{html.escape(lang.code)}" '
-        f'lang="{html.escape(lang.code)}" dir="{lang.dir}">{html.escape(lang.name)}</a></li>'
-        for lang in choices)
-    codes = json.dumps([lang.code for lang in choices])
-    title = html.escape(f"{config.city} 311")
-    source = choices[0].code if choices else config.source.code
-    robots = '\n  <meta name="robots" content="noindex">' if site.audience == "agent" else ""
-    page = f"""<!doctype html>
-<html lang="{source}">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">{robots}
-  <title>{title}</title>
-  <style>
-    body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
-           color: #1a1a1a; background: #fff; line-height: 1.5; }}
-    main {{ max-width: 32rem; margin: 0 auto; padding: 2rem 1rem; }}
-    h1 {{ font-size: 1.6rem; }}
-    ul {{ list-style: none; padding: 0; }}
-    li a {{ display: block; padding: .9rem 1rem; margin: .5rem 0; border: 2px solid #0b5394;
-            border-radius: .3rem; color: #0b5394; font-size: 1.2rem; text-decoration: underline; }}
-    li a:focus {{ outline: 3px solid #1a1a1a; outline-offset: 2px; }}
-    .emergency {{ background: #fdecea; border-left: 4px solid #b3261e; padding: .6rem 1rem; }}
-  </style>
-</head>
-<body>
-  <main>
-    <h1>{title}</h1>
-    <p class="emergency"><strong>911</strong></p>
-    <ul>
-{items}
-    </ul>
-  </main>
-  <script>
-    (function () {{
-      var codes = {codes};
-      if (location.search.indexOf("choose") !== -1) return;
-      var wanted = navigator.languages || [navigator.language || ""];
-      for (var i = 0; i < wanted.length; i++) {{
-        var w = String(wanted[i]).toLowerCase();
-        for (var j = 0; j < codes.length; j++) {{
-          var c = codes[j].toLowerCase();
-          if (w === c || w.split("-")[0] === c.split("-")[0]) {{
-            location.replace(codes[j] + "/");
-            return;
-          }}
-        }}
-      }}
-    }})();
-  </script>
-</body>
-</html>
-"""
+    page = _chooser_env().get_template("chooser/index.html.j2").render(
+        choices=choices, title=f"{config.city} 311",
+        source=choices[0].code if choices else config.source.code,
+        noindex=site.audience == "agent")
     (stage / "index.html").write_text(page, "utf-8")
+
+
+def _chooser_env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"),
+                             autoescape=False, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    env.filters["h"] = html.escape
+    return env

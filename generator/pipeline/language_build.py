@@ -25,12 +25,12 @@ from typing import Any, Iterator
 import yaml
 
 from generator.engine import engines
+from generator.engine.mkdocs import page_url
 from generator.formats import changes
 from generator.formats.search_index import material_docs, merge_material_index
 from generator.pipeline import cache, export, safety
 from generator.pipeline.model import Config, Site
 from generator.pipeline.render import write_project
-from generator.pipeline.safety import page_url
 from generator.pipeline.translate import in_language
 
 MATERIAL_DOCS = "material-docs.json"  # in the export folder: the documents of Material's index

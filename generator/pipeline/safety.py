@@ -24,6 +24,8 @@ from pathlib import Path
 
 import nh3
 
+from generator.engine.mkdocs import page_url
+
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "mark", "nav", "ol", "p",
@@ -128,12 +130,3 @@ def finish_site(site_dir: Path, pages: list[str], direction: str, base: str,
         text = path.read_text("utf-8")
         path.write_text(finish_page(text, page_address(site_dir, path), direction, base), "utf-8")
     return len(files)
-
-
-def page_url(path: str) -> str:
-    """The address (under the language's root) an engine gives a docs page: 'services/x.md' ->
-    'services/x/', 'index.md' -> ''."""
-    stem = path[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-5]
-    return stem + "/"
