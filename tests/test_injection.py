@@ -153,7 +153,7 @@ def planted(tmp_path_factory, request):
 
 
 def test_every_free_text_field_holds_a_payload(planted):
-    _, fields = planted
+    _, fields, _ = planted
     missing = free_text_fields() - fields - NOT_PLANTED
     assert not missing, f"add these fields to the payload tree: {sorted(missing)}"
 

@@ -55,6 +55,7 @@ class Preview:
                  engine: str = engines.DEFAULT):
         self.root, self.lang, self.audience, self.work = Path(root), lang, audience, work
         self.engine = engine
+        self.mark = safety.new_mark()  # the secret of the markers around content
         self.site_dir = work / "site"
         self.project_dir = work / "project"
         self.docs: dict = {}  # load.load_tree's cache
@@ -103,7 +104,7 @@ class Preview:
         self.site = site
         self.built_lang = lang
         whats_new = changes.entries(site, lang) if self.audience == "agent" else None
-        renderer = Renderer(site, lang, messages, group_slugs(source, site), whats_new)
+        renderer = Renderer(site, lang, messages, group_slugs(source, site), whats_new, self.mark)
         targets = None if not self.built else self._reached(changed, renderer)
         if targets is not None:
             yaml_text = project_yaml(renderer, self.project_dir, self.site_dir, config.root,
@@ -125,7 +126,7 @@ class Preview:
         shutil.rmtree(self.project_dir, ignore_errors=True)
         shutil.rmtree(self.site_dir, ignore_errors=True)
         project = write_project(site, source, lang, messages, site.config.root, self.project_dir,
-                                self.site_dir, self.work / "templates", whats_new)
+                                self.site_dir, self.work / "templates", whats_new, self.mark)
         self.pages = {}
         self.linked_from = {}
         for page in project.pages:
@@ -226,7 +227,7 @@ class Preview:
     def _finish(self, pages: list[str], not_found: bool = False) -> None:
         config = self.site.config
         safety.finish_site(self.site_dir, sorted(pages), config.language(self.built_lang).dir,
-                           config.base_url(self.audience), not_found)
+                           config.base_url(self.audience), self.mark, not_found)
 
     def _build_pages(self, written: set[str]) -> None:
         """Build only the `written` pages: mkdocs' work grows with the pages of a project (it

@@ -135,7 +135,8 @@ def build(root: Path, out: Path, langs: list[str] | None = None, audience: str =
         ctx = language_build.Context(config, sources, langs, out,
                                {aud: write.staging(out) for aud in audiences},
                                out / cache.FOLDER / "projects", stamp, events, inputs, use_cache,
-                               shares=jobs if count % jobs else 1, engine=engine)
+                               shares=jobs if count % jobs else 1, engine=engine,
+                               mark=cache.mark(out))
         built = _run(ctx, audiences, langs, jobs, quiet)
         problems = [f"{b.audience}/{b.lang}: {w}" for b in built.values() for w in b.warnings]
         if problems:

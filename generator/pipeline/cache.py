@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -148,3 +149,20 @@ def link_tree(src: Path, dst: Path) -> None:
         for name in names:
             path = Path(folder) / name
             link(path, dst / path.relative_to(src))
+
+
+def mark(out: Path) -> str:
+    """The secret of the markers around content (pipeline/safety.py) for builds into `out`:
+    made once and kept in the cache folder, so that the generated projects stay the same from
+    one build to the next (and the cache keeps working). It is never published."""
+    path = Path(out) / FOLDER / "mark"
+    try:
+        value = path.read_text("ascii").strip()
+        if len(value) == 32 and all(c in "0123456789abcdef" for c in value):
+            return value
+    except OSError:
+        pass
+    value = secrets.token_hex(16)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(value + "\n", "ascii")
+    return value

@@ -53,6 +53,7 @@ class Context:
     use_cache: bool
     shares: int  # how many shares a language with many pages to render is split into
     engine: str = engines.DEFAULT  # what lays out the pages (engine/engines.py)
+    mark: str = ""  # the secret of the markers around content (pipeline/safety.py)
 
 
 @dataclass
@@ -128,7 +129,8 @@ def prepare(ctx: Context, aud: str, lang: str) -> Plan:
         shutil.rmtree(project_dir, ignore_errors=True)
         whats_new = changes.entries(site, lang, ctx.events) if aud == "agent" else None
         project = write_project(site, ctx.sources[aud], lang, messages, config.root, project_dir,
-                                stage / lang, ctx.out / cache.FOLDER / "templates", whats_new)
+                                stage / lang, ctx.out / cache.FOLDER / "templates", whats_new,
+                                ctx.mark)
         plan.key = cache.project_key(project.dir, project.site_dir)
         plan.pages = {p.path: cache.page_hash(p.text) for p in project.pages}
         render = list(plan.pages)
@@ -197,7 +199,7 @@ def render_share(ctx: Context, plan: Plan, i: int) -> tuple[list[str], dict[str,
     with timed(timings, "finish pages"):  # safe and right whatever engine built them
         config = ctx.config
         safety.finish_site(site_dir, sorted(mine), config.language(plan.lang).dir,
-                           config.base_url(plan.audience), not_found=i == 0)
+                           config.base_url(plan.audience), ctx.mark, not_found=i == 0)
     return warnings, timings
 
 

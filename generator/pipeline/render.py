@@ -164,8 +164,9 @@ class Renderer:
     """Renders the pages of one (translated) site model in one language."""
 
     def __init__(self, site: Site, lang: str, gettext_obj, groups: dict[str, str],
-                 changes: tuple[str, list] | None = None):
+                 changes: tuple[str, list] | None = None, mark: str = ""):
         self.site = site
+        self.mark = mark  # the secret of the markers around content (pipeline/safety.py)
         self.changes = changes  # the agent site's "What's new": (where from, entries)
         self.lang = lang
         self.language = site.config.language(lang)
@@ -561,10 +562,11 @@ def nav_for(renderer: Renderer) -> list:
 
 def write_project(site: Site, source_site: Site, lang: str, gettext_obj, root: Path,
                   project_dir: Path, site_dir: Path, template_cache: Path | None = None,
-                  changes: tuple[str, list] | None = None) -> Project:
+                  changes: tuple[str, list] | None = None, mark: str = "") -> Project:
     """Write the mkdocs project of one language and audience into project_dir. The theme's
-    compiled templates are kept in `template_cache` (mkdocs compiles them on every build)."""
-    renderer = Renderer(site, lang, gettext_obj, group_slugs(source_site, site), changes)
+    compiled templates are kept in `template_cache` (mkdocs compiles them on every build).
+    `mark`: the secret the theme's markers around content carry (pipeline/safety.py)."""
+    renderer = Renderer(site, lang, gettext_obj, group_slugs(source_site, site), changes, mark)
     project = Project(lang, site.audience, project_dir, site_dir, renderer.pages())
     docs = project_dir / "docs"
     for page in project.pages:
@@ -588,4 +590,5 @@ def project_yaml(renderer: Renderer, project_dir: Path, site_dir: Path, root: Pa
     """The text of the derived mkdocs.yml."""
     cfg = project_config(renderer.site, renderer.lang, project_dir, site_dir, root,
                          nav_for(renderer), renderer.gettext_obj, template_cache)
+    cfg["extra"]["kb_mark"] = renderer.mark  # never printed as it is: the pages carry no secret
     return yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False)

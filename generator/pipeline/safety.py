@@ -4,9 +4,12 @@ needed for it.
 
 - **Content HTML is cleaned** with an allow-list (nh3, the Ammonia sanitiser): whatever HTML a
   content field held, no script, event handler, ``javascript:`` URL, iframe or form survives. The
-  content is the part of a page between the markers the theme prints around ``page.content``
-  (``theme/partials/content.html``). Text kb prints outside it (titles, the navigation, the
-  meta description, the site name) is written escaped into the generated project (render.py).
+  content is what the theme prints between kb's markers: ``page.content``
+  (``theme/partials/content.html``) and the headings in the table of contents
+  (``partials/toc-item.html``). The markers carry a secret of the build (``mark``, kept in the
+  build cache, never published), so content cannot end a marked part early with a marker of its
+  own. Text kb prints elsewhere (titles, the navigation, the meta description, the site name) is
+  written escaped into the generated project (render.py).
 - **The page's language**: its direction on ``<html>`` as well (Material sets ``dir`` on
   ``<body>`` only; screen readers, the browser's own controls and CSS ``:dir()`` look at the root
   element); in a right-to-left page, phone numbers keep their left-to-right order
@@ -20,6 +23,7 @@ needed for it.
 from __future__ import annotations
 
 import re
+import secrets
 from pathlib import Path
 
 import nh3
@@ -51,14 +55,13 @@ SCHEMES = {"http", "https", "mailto", "tel", "sms"}
 _CLEANER = nh3.Cleaner(tags=TAGS, attributes={tag: GLOBAL_ATTRS | ATTRS.get(tag, set()) for tag in TAGS},
                        url_schemes=SCHEMES, link_rel=None, strip_comments=True)
 
-# What the theme prints around page.content (theme/partials/content.html). Content cannot hide
-# from the cleaning with a marker of its own: everything from the first opening marker to the
-# last closing one is cleaned, and all other text from content reaches the page escaped.
-START, END = "<!--kb-content-->", "<!--/kb-content-->"
-
-
 class UnsafePage(RuntimeError):
     """A built page whose content kb cannot find (a theme override without the markers)."""
+
+
+def new_mark() -> str:
+    """A fresh secret for the markers around content."""
+    return secrets.token_hex(16)
 
 
 def sanitize(html: str) -> str:
@@ -81,19 +84,28 @@ def _isolate_phones(html: str) -> str:
     return _TEXT.sub(phones, html)
 
 
-def finish_page(html: str, here: str | None, direction: str, base: str) -> str:
+def finish_page(html: str, here: str | None, direction: str, base: str, mark: str) -> str:
     """One built page made safe and right. `here`: the page's address under its language's root
     ('services/x/'; None for a page that has no content, like 404.html); `base`: the address of
-    the folder that holds every language ('https://311.example.gov/')."""
-    if here is not None:
-        start, end = html.find(START), html.rfind(END)
-        if start < 0 or end < start:
-            raise UnsafePage("the page has no content markers: the theme's partials/content.html "
-                             f"must print {START}{{{{ page.content }}}}{END}")
-        content = sanitize(html[start + len(START):end])
+    the folder that holds every language ('https://311.example.gov/'); `mark`: the markers'
+    secret."""
+    start_mark, end_mark = f"<!--kb:{mark}-->", f"<!--/kb:{mark}-->"
+    parts, pos, marked = [], 0, 0
+    while (start := html.find(start_mark, pos)) >= 0:
+        end = html.find(end_mark, start)
+        if end < 0:
+            raise UnsafePage("a content marker is not closed: the theme prints "
+                             f"{start_mark} without {end_mark}")
+        content = sanitize(html[start + len(start_mark):end])
         if direction == "rtl":
             content = _isolate_phones(content)
-        html = html[:start] + content + html[end + len(END):]
+        parts += [html[pos:start], content]
+        pos, marked = end + len(end_mark), marked + 1
+    html = "".join(parts) + html[pos:]
+    if here is not None and not marked:
+        raise UnsafePage("the page has no content markers: the theme's partials/content.html "
+                         "must print {{ page.content }} between kb's markers (see "
+                         "generator/engine/theme/partials/content.html)")
 
     def html_tag(m: re.Match) -> str:
         attrs = m.group(1)
@@ -117,7 +129,7 @@ def page_address(site_dir: Path, path: Path) -> str | None:
     return rel[: -len("index.html")]
 
 
-def finish_site(site_dir: Path, pages: list[str], direction: str, base: str,
+def finish_site(site_dir: Path, pages: list[str], direction: str, base: str, mark: str,
                 not_found: bool = True) -> int:
     """Finish the pages an engine has just built into `site_dir` (the docs paths in `pages`, like
     'services/x.md'; and 404.html when `not_found`); returns how many were finished. Pages that
@@ -128,5 +140,6 @@ def finish_site(site_dir: Path, pages: list[str], direction: str, base: str,
         files.append(site_dir / "404.html")
     for path in files:
         text = path.read_text("utf-8")
-        path.write_text(finish_page(text, page_address(site_dir, path), direction, base), "utf-8")
+        path.write_text(finish_page(text, page_address(site_dir, path), direction, base, mark),
+                        "utf-8")
     return len(files)
