@@ -341,6 +341,7 @@ class Tree:
     root: Path
     config: Doc | None
     docs: list[Doc]
+    thesaurus: Doc | None = None  # catalog/thesaurus.yaml: the city's own words (pipeline/thesaurus.py)
 
     def of(self, kind: str) -> list[Doc]:
         return [d for d in self.docs if d.kind == kind]
@@ -402,7 +403,10 @@ def load_tree(root: Path, problems: Problems, cache: dict | None = None) -> Tree
         doc = load_yaml_file(cal, "catalog/calendar.yaml", "calendar", "calendar", problems)
         if doc is not None:
             docs.append(doc)
-    return Tree(root, config, docs)
+    words = root / "catalog" / "thesaurus.yaml"
+    thesaurus = load_yaml_file(words, "catalog/thesaurus.yaml", "thesaurus", "thesaurus", problems) \
+        if words.exists() else None
+    return Tree(root, config, docs, thesaurus)
 
 
 def _suggest_id(stem: str) -> str:

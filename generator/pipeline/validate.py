@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator import clock
 from generator.errors import WARNING, Problems
-from generator.pipeline import markup, reviews, schema
+from generator.pipeline import markup, reviews, schema, thesaurus
 from generator.pipeline.load import ID_RE, Doc, Tree, field_name
 from generator.pipeline.schema import suggest
 
@@ -38,6 +38,9 @@ def validate(tree: Tree, problems: Problems) -> None:
     for doc in valid:
         getattr(check, doc.kind)(doc, tz_default)
     check.open311_codes([d for d in valid if d.kind == "service"])
+    if tree.thesaurus is not None:
+        langs = [lang.get("code") for lang in (kb or {}).get("languages") or () if isinstance(lang, dict)]
+        thesaurus.check(tree.thesaurus, problems, langs or None)
 
 
 def _check_config(tree: Tree, problems: Problems) -> bool:
