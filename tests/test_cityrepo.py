@@ -37,7 +37,7 @@ def test_a_new_repository_has_what_git_editors_and_ci_need(kb, tmp_path):
         ".github/workflows/kb-check.yml", ".github/workflows/kb-publish.yml", ".gitignore",
         ".pre-commit-config.yaml", "README.md", "articles/.gitkeep", "catalog/alerts/.gitkeep",
         "catalog/calendar.yaml", "catalog/departments/contact-centre.yaml",
-        "catalog/services/.gitkeep", "guides/editors.md", "guides/security.md",
+        "catalog/services/.gitkeep", "guides/editors.md", "guides/plain-language.md", "guides/security.md",
         "guides/translators.md", "mkdocs.yml", "requirements.txt", "theme/README.md",
         "translations/.gitkeep"]
     pins = [line for line in (root / "requirements.txt").read_text("utf-8").splitlines()

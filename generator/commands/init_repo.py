@@ -34,7 +34,7 @@ CI = {
     "none": {},
 }
 GUIDES = {"guides/editors.md": "editors.md", "guides/translators.md": "translators.md",
-          "guides/security.md": "security.md"}
+          "guides/plain-language.md": "plain-language.md", "guides/security.md": "security.md"}
 # Folders git would not keep while empty: a fresh clone has them too (kb serve watches them).
 FOLDERS = ("catalog/departments", "catalog/services", "catalog/alerts", "articles",
            "translations", "theme")

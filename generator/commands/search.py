@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from generator.commands import search_eval
 from generator.commands.options import ROOT
 from generator.errors import KbError
 from generator.formats import search_index
@@ -36,17 +37,26 @@ def load_index(root: Path, lang: str | None, audience: str) -> tuple[dict, str |
 
 
 @click.command("search")
-@click.argument("query")
+@click.argument("query", required=False)
 @ROOT
 @click.option("--lang", default=None, help="Language to search [default: the source language].")
-@click.option("--audience", type=click.Choice(["public", "agent"]), default="public",
-              show_default=True, help="agent: also agent-only answers and scripts.")
+@click.option("--audience", type=click.Choice(["public", "agent"]), default=None,
+              help="agent: also agent-only answers and scripts [default: public; with --eval, "
+                   "each question's own].")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def search_cli(query: str, root: Path, lang: str | None, audience: str, limit: int,
-               fmt: str) -> None:
+@click.option("--eval", "eval_file", type=click.Path(path_type=Path), default=None,
+              help="Measure the search on a YAML file of questions and the answers that are right "
+                   "(docs/search.md): recall@1, recall@5, MRR and the misses.")
+def search_cli(query: str | None, root: Path, lang: str | None, audience: str | None, limit: int,
+               fmt: str, eval_file: Path | None) -> None:
     """Search services, answers and departments the way the site's search box does."""
+    if eval_file is not None:
+        return _evaluate(eval_file, root, lang, audience, fmt)
+    if not query:
+        raise click.UsageError("give a QUERY to search for, or --eval FILE")
+    audience = audience or "public"
     data, note = load_index(root, lang, audience)
     if note:
         click.echo(note, err=True)
@@ -61,3 +71,23 @@ def search_cli(query: str, root: Path, lang: str | None, audience: str, limit: i
     width = max(len(r["title"]) for r in results)
     for r in results:
         click.echo(f"{r['rank']:>3}. {r['title']:<{width}}  {r['kind']:<10}  {r['url']}")
+
+
+def _evaluate(path: Path, root: Path, lang: str | None, audience: str | None, fmt: str) -> None:
+    """kb search --eval: every question through the same index and search as kb search."""
+    file_lang, questions = search_eval.read_questions(path)
+    indexes: dict[str, dict] = {}
+
+    def run(text: str, aud: str) -> list[dict]:
+        if aud not in indexes:
+            indexes[aud], note = load_index(root, lang or file_lang, aud)
+            if note:
+                click.echo(note, err=True)
+        return search_index.search(indexes[aud], text, search_eval.LIMIT)
+
+    report = search_eval.evaluate(questions, run, str(path), lang or file_lang or "", audience)
+    report.lang = next((d["lang"] for d in indexes.values()), report.lang)
+    if fmt == "json":
+        click.echo(json.dumps(search_eval.as_json(report), ensure_ascii=False, indent=2))
+    else:
+        click.echo(search_eval.as_text(report))

@@ -68,9 +68,8 @@ def _esc(text: str) -> str:
 def write(site: Site, stage: Path, langs: list[str]) -> None:
     """The sitemaps and robots.txt of an audience folder, once every language is in it."""
     if site.audience != "public":
-        for lang in langs:
-            for name in ("sitemap.xml", "sitemap.xml.gz"):
-                (stage / lang / name).unlink(missing_ok=True)
+        # The engine's own sitemap.xml stays in each language folder: Material's instant
+        # navigation reads it to know which addresses are the site's. Robots are kept out.
         _replace(stage / "robots.txt", b"User-agent: *\nDisallow: /\n")
         return
     base = site.config.site_url.rstrip("/") + "/"

@@ -369,6 +369,7 @@ class Tree:
     # Files that are there but could not be read: (kind, id) -> their path. A reference to one
     # is not reported as missing; the file's own error says what is wrong with it.
     broken: dict = field(default_factory=dict)
+    thesaurus: Doc | None = None  # catalog/thesaurus.yaml: the city's own words (pipeline/thesaurus.py)
 
     def of(self, kind: str) -> list[Doc]:
         return [d for d in self.docs if d.kind == kind]
@@ -447,7 +448,10 @@ def load_tree(root: Path, problems: Problems, cache: dict | None = None) -> Tree
         doc = load_yaml_file(cal, "catalog/calendar.yaml", "calendar", "calendar", problems)
         if doc is not None:
             docs.append(doc)
-    return Tree(root, config, docs, broken)
+    words = root / "catalog" / "thesaurus.yaml"
+    thesaurus = load_yaml_file(words, "catalog/thesaurus.yaml", "thesaurus", "thesaurus", problems) \
+        if os.path.lexists(words) else None
+    return Tree(root, config, docs, broken, thesaurus)
 
 
 def _same(a: Doc, b: Doc) -> bool:

@@ -27,6 +27,7 @@ KIND_SCHEMAS = {
     "calendar": "calendar.schema.json",
     "article": "article.schema.json",
     "config": "config.schema.json",
+    "thesaurus": "thesaurus.schema.json",
 }
 BASE = "https://schemas.kb311.org/v1/"
 

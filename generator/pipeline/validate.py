@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator import clock
 from generator.errors import WARNING, Problems
-from generator.pipeline import markup, readability, reviews, schema
+from generator.pipeline import markup, readability, reviews, schema, thesaurus
 from generator.pipeline.inherit import check_inherited
 from generator.pipeline.load import ID_RE, Doc, Tree, field_name
 from generator.pipeline.schema import suggest
@@ -43,6 +43,9 @@ def validate(tree: Tree, problems: Problems) -> None:
     for doc in valid:
         getattr(check, doc.kind)(doc, tz_default)
     check.open311_codes([d for d in valid if d.kind == "service"])
+    if tree.thesaurus is not None:
+        langs = [lang.get("code") for lang in (kb or {}).get("languages") or () if isinstance(lang, dict)]
+        thesaurus.check(tree.thesaurus, problems, langs or None)
     if config_ok:
         readability.check(tree, valid, problems)  # plain language: warnings at each text's line
     _waiting(tree, check.waiting, problems)
