@@ -3,7 +3,7 @@ make sure none is missed), built with real mkdocs and opened in Chromium. No dia
 script from content runs, no javascript: link, event handler, iframe or Jinja evaluation survives.
 
 Decision (docs/security.md): plain-text fields are escaped; raw HTML in Markdown fields is
-sanitised to an allow-list (nh3 in generator/engine/hooks.py), not rejected; JSON carries data, not HTML.
+sanitised to an allow-list (nh3 in generator/pipeline/safety.py, after each engine), not rejected; JSON carries data, not HTML.
 """
 
 from __future__ import annotations

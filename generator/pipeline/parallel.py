@@ -18,6 +18,8 @@ import traceback
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterator, Sequence
 
+from generator.errors import KbError
+
 
 class TaskFailed(RuntimeError):
     """A task raised; the message carries the child's traceback."""
@@ -39,6 +41,8 @@ def _child(fn: Callable[[Any], Any], task: Any, conn) -> None:
     _die_with_parent()
     try:
         result = ("ok", fn(task))
+    except KbError as exc:  # a problem to tell the user, not a bug: its message alone
+        result = ("kb-error", exc.message)
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
         result = ("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
     try:
@@ -92,6 +96,8 @@ def run(fn: Callable[[Any], Any], tasks: Sequence[Any], jobs: int,
                 proc.join()
                 if status == "error":
                     raise TaskFailed(value)
+                if status == "kb-error":
+                    raise KbError(value)
                 if then:
                     pending += then(task, value)
                 yield task, value

@@ -29,6 +29,7 @@ from pathlib import Path
 import nh3
 
 from generator.engine.mkdocs import page_url
+from generator.errors import KbError
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
@@ -55,7 +56,7 @@ SCHEMES = {"http", "https", "mailto", "tel", "sms"}
 _CLEANER = nh3.Cleaner(tags=TAGS, attributes={tag: GLOBAL_ATTRS | ATTRS.get(tag, set()) for tag in TAGS},
                        url_schemes=SCHEMES, link_rel=None, strip_comments=True)
 
-class UnsafePage(RuntimeError):
+class UnsafePage(KbError):
     """A built page whose content kb cannot find (a theme override without the markers)."""
 
 
@@ -140,6 +141,9 @@ def finish_site(site_dir: Path, pages: list[str], direction: str, base: str, mar
         files.append(site_dir / "404.html")
     for path in files:
         text = path.read_text("utf-8")
-        path.write_text(finish_page(text, page_address(site_dir, path), direction, base, mark),
-                        "utf-8")
+        try:
+            text = finish_page(text, page_address(site_dir, path), direction, base, mark)
+        except UnsafePage as exc:  # nothing is published: the build stops here
+            raise UnsafePage(f"{path.relative_to(site_dir).as_posix()}: {exc.message}") from None
+        path.write_text(text, "utf-8")
     return len(files)
