@@ -1,5 +1,5 @@
 /*
- * kb's search query recipe for lunr.js 2.3.9, the same as generator/searchindex.py:
+ * kb's search query recipe for lunr.js 2.3.9, the same as generator/formats/search_index.py:
  * every word goes through the index's search pipeline (trimmer, stop words, stemmer);
  * its stem is looked up exactly, as a prefix (a partial word) and at edit distance 1
  * (a misspelling), with falling boosts.
