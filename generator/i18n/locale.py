@@ -8,13 +8,14 @@ Babel (Hmong) still builds: dates and numbers use neutral formats (ISO dates, 24
 from __future__ import annotations
 
 import gettext
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
+import jinja2
 from babel import Locale, dates, numbers
 
 from generator.errors import SYNTAX, ContentError, Problem
@@ -22,17 +23,14 @@ from generator.i18n import poread
 from generator.pipeline.model import Language
 
 
-def N_(text: str) -> str:
-    """Marks a string for extraction; it is translated where it is shown."""
-    return text
-
-
-WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
-            N_("Saturday"), N_("Sunday"))
-MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
-          N_("July"), N_("August"), N_("September"), N_("October"), N_("November"),
-          N_("December"))
-NOTICE = N_("not yet translated")
+@lru_cache(maxsize=32)
+def interface_strings(messages) -> dict:
+    """The interface words kb's code needs, in the language of `messages` (a gettext object),
+    from templates/interface/strings.json.j2: the words live in templates and translations."""
+    env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"),
+                             extensions=["jinja2.ext.i18n"], autoescape=False)
+    env.install_gettext_translations(messages, newstyle=True)
+    return json.loads(env.get_template("interface/strings.json.j2").render())
 
 
 class Fallback(str):
@@ -74,7 +72,7 @@ class Formatter:
     """Dates, times, numbers and weekday names in one language's conventions."""
 
     language: Language
-    gettext: Callable[[str], str] = str  # names of days and months where there is no locale data
+    words: dict  # interface_strings: names of days and months where there is no locale data
     currency: str = "USD"
 
     @property
@@ -92,7 +90,7 @@ class Formatter:
         """Weekday name, Monday = 0."""
         loc = self.locale
         if not loc:
-            return self.gettext(WEEKDAYS[index])
+            return self.words["weekdays"][index]
         return loc.days["format"]["wide"][index]
 
     def month_day(self, mmdd: str) -> str:
@@ -100,7 +98,7 @@ class Formatter:
         month, day = (int(x) for x in mmdd.split("-"))
         loc = self.locale
         if not loc:
-            return f"{self.gettext(MONTHS[month - 1])} {day}"
+            return f"{self.words['months'][month - 1]} {day}"
         return dates.format_skeleton("MMMMd", date(2024, month, day), locale=loc)
 
     def number(self, value: float) -> str:

@@ -31,7 +31,12 @@ import yaml
 from generator.clock import today
 from generator.engine.material import material_search
 from generator.errors import Problems
-from generator.i18n.locale import Fallback, Formatter, language_partial
+from generator.i18n.locale import (
+    Fallback,
+    Formatter,
+    interface_strings,
+    language_partial,
+)
 from generator.pipeline import contentfiles, jsonld, markup
 from generator.pipeline.model import DAYS, Article, Department, Service, Site
 
@@ -170,12 +175,11 @@ class Renderer:
         self.changes = changes  # the agent site's "What's new": (where from, entries)
         self.lang = lang
         self.language = site.config.language(lang)
-        self.fmt = Formatter(self.language, gettext_obj.gettext, site.config.currency)
+        self.words = interface_strings(gettext_obj)  # templates/interface/strings.json.j2
+        self.fmt = Formatter(self.language, self.words, site.config.currency)
         self.env = _env(gettext_obj)
         self.env.globals["review_as_of"] = today(site.config.timezone)  # the overdue badge
         self.gettext_obj = gettext_obj
-        self._ = gettext_obj.gettext
-        self.ngettext = gettext_obj.ngettext
         self.groups = groups  # translated group name -> slug of the source name
         self.page_path = ""
         self._hours: dict[str, list[tuple[str, str]]] = {}
@@ -214,11 +218,11 @@ class Renderer:
         rows = []
         for i, ranges in enumerate(dept.hours.days):
             if not ranges:
-                value = self._("Closed")
+                value = self.words["closed"]
             else:
                 value = ", ".join(f"{self.fmt.time(a)}–{self.fmt.time(b)}" for a, b in ranges)
                 if ranges == (("00:00", "24:00"),):
-                    value = self._("Open 24 hours")
+                    value = self.words["open_24_hours"]
             rows.append((self.fmt.day(i), value))
         return rows
 
@@ -228,14 +232,7 @@ class Renderer:
         value, unit = svc.response_time
         n = self.fmt.number(value)
         count = int(value) if float(value).is_integer() else 2
-        ng = self.ngettext
-        words = {
-            "hours": lambda: ng("%(num)s hour", "%(num)s hours", count),
-            "days": lambda: ng("%(num)s day", "%(num)s days", count),
-            "business_days": lambda: ng("%(num)s business day", "%(num)s business days", count),
-            "weeks": lambda: ng("%(num)s week", "%(num)s weeks", count),
-        }
-        return words[unit]() % {"num": n}
+        return self.env.get_template("interface/duration.j2").render(unit=unit, count=count, num=n)
 
     def context(self) -> dict:
         site = self.site
@@ -308,7 +305,7 @@ class Renderer:
             return self.article(site.articles[ident]) if ident in site.articles else None
         if site.audience == "agent" and path == "transfers.md":
             return self.page("transfers.md", "pages/transfers.md.j2",
-                             {"title": self._("Transfer directory")},
+                             {"title": self.words["transfer_directory"]},
                              departments=self.departments_sorted())
         if site.audience == "agent" and path == "whats-new.md":
             return self.whats_new()
@@ -322,7 +319,7 @@ class Renderer:
         for e in items:
             day = datetime.fromisoformat(e.date.replace("Z", "+00:00")).astimezone(zone).date()
             days.setdefault(day, []).append(e)
-        return self.page("whats-new.md", "pages/whats-new.md.j2", {"title": self._("What's new")},
+        return self.page("whats-new.md", "pages/whats-new.md.j2", {"title": self.words["whats_new"]},
                          source=source, days=list(days.items()))
 
     # --- long lists: a department's services, a group, a letter of the A to Z -------------------
@@ -341,7 +338,7 @@ class Renderer:
         out.update({f"groups/{self.groups[g]}": (str(g), entries(services))
                     for g, services in self._by_group.items()})
         if self._split_a_to_z:
-            out.update({f"a-z/{letter_slug(lt)}": (f"{self._('A to Z')}: {lt}", e)
+            out.update({f"a-z/{letter_slug(lt)}": (f"{self.words['a_to_z']}: {lt}", e)
                         for lt, e in self._letters.items()})
         return out
 
@@ -359,7 +356,7 @@ class Renderer:
         chunks = _chunks(entries)
         if not 2 <= number <= len(chunks):
             return None
-        heading = self._("%(name)s: page %(page)s of %(pages)s") % {
+        heading = self.words["list_page"] % {
             "name": title, "page": self.fmt.number(number), "pages": self.fmt.number(len(chunks))}
         return self.page(f"{base}/{number}.md", "pages/list.md.j2", {"title": heading},
                          heading=heading, entries=chunks[number - 1], pager=self._pager(base, number))
@@ -383,7 +380,7 @@ class Renderer:
                              key=lambda s: sort_key(s.name))
         return self.page("index.md", "pages/home.md.j2",
                          {"title": str(site.config.city),
-                          "description": self._("%(city)s 311: city services") % {
+                          "description": self.words["city_services"] % {
                               "city": site.config.city},
                           "template": "kb-console.html" if site.audience == "agent" else "kb-home.html",
                           "hide": ["navigation", "toc"]},
@@ -393,7 +390,7 @@ class Renderer:
     def a_to_z(self) -> Page:
         """The A to Z: one page, or for a large catalog the list of letters (each has a page)."""
         letters = self._letters
-        front = {"title": self._("A to Z")}
+        front = {"title": self.words["a_to_z"]}
         if not self._split_a_to_z:
             return self.page("a-z.md", "pages/a-z.md.j2", front, letters=letters, index=None)
         index = [(letter, f"a-z/{letter_slug(letter)}.md", len(entries))
@@ -491,7 +488,7 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
     """The derived mkdocs.yml of one language and audience."""
     config = site.config
     language = config.language(lang)
-    _ = gettext_obj.gettext
+    words = interface_strings(gettext_obj)
     base = config.base_url(site.audience)
     search = material_search(lang, config.source.code)
     return {
@@ -527,15 +524,10 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
                 "languages": [{"code": lg.code, "name": lg.name} for lg in config.languages],
                 "source": config.source.code,
                 "strings": {
-                    "home_title": _("%(city)s 311: city services") % {"city": config.city},
-                    "emergency": _("Emergency? Call"),
-                    "call": _("City services:"),
-                    "search_label": _("What do you need help with?"),
-                    "search_placeholder": _("For example: missed trash pickup"),
-                    "search_button": _("Search"),
-                    "not_found_title": _("Page not found"),
-                    "not_found_home": _("Home"),
-                    "not_found_az": _("All services and answers, A to Z"),
+                    "home_title": words["city_services"] % {"city": config.city},
+                    **{key: words[key] for key in (
+                        "emergency", "call", "search_label", "search_placeholder", "search_button",
+                        "not_found_title", "not_found_home", "not_found_az")},
                 },
                 **({"console": console_strings(gettext_obj)} if site.audience == "agent" else {}),
             }),
@@ -544,19 +536,19 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
 
 
 def nav_for(renderer: Renderer) -> list:
-    _ = renderer._
+    w = renderer.words
     depts = renderer.departments_sorted()
     t = theme_text
     city = [{t(str(d.name)): f"departments/{d.id}.md"} for d in depts if d.kind == "city"]
     partners = [{t(str(d.name)): f"departments/{d.id}.md"} for d in depts if d.kind != "city"]
-    nav: list = [{t(_("Home")): "index.md"}, {t(_("A to Z")): "a-z.md"}]
+    nav: list = [{t(w["home"]): "index.md"}, {t(w["a_to_z"]): "a-z.md"}]
     if city:
-        nav.append({t(_("Departments")): city})
+        nav.append({t(w["departments"]): city})
     if partners:
-        nav.append({t(_("Other agencies")): partners})
+        nav.append({t(w["other_agencies"]): partners})
     if renderer.site.audience == "agent":
-        nav.append({t(_("Transfer directory")): "transfers.md"})
-        nav.append({t(_("What's new")): "whats-new.md"})
+        nav.append({t(w["transfer_directory"]): "transfers.md"})
+        nav.append({t(w["whats_new"]): "whats-new.md"})
     return nav
 
 

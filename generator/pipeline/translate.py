@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from generator.i18n import mdsplit
 from generator.i18n.catalog import keywords_message, split_keywords
-from generator.i18n.locale import NOTICE, Fallback, interface_translations
+from generator.i18n.locale import Fallback, interface_strings, interface_translations
 from generator.pipeline.model import Memo, Site, unlink_articles
 
 # Every x-translate schema path, per kind, and where the model keeps it.
@@ -41,7 +41,7 @@ class Translator:
         self.messages = messages
         self.source = source
         self.dir = direction
-        self.notice = messages.gettext(NOTICE)
+        self.notice = interface_strings(messages)["not_yet_translated"]
         self.hidden = hidden  # agent-only articles, whose links the public model has dropped
         self._unlinked: dict[str, str] | None = None
 
