@@ -6,6 +6,7 @@ whose fixtures build with every engine."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -38,7 +39,8 @@ def test_every_engine_builds_the_same_pages(engine_site, demo_site):
     for audience in ("public", "agent"):
         assert pages(site / audience) == pages(demo_site / audience), (engine, audience)
         # The files for other tools do not depend on the engine at all.
-        for rel in ("api/v1/en/catalog.json", "open311/v2/services.json", "api/v1/es/search-index.json"):
+        for rel in ("api/v1/en/catalog.json", "open311/v2/services.json", "api/v1/es/search-index.json",
+                    "api/hsds/services.json", "api/hsds/organizations.json", "robots.txt"):
             if (demo_site / audience / rel).exists():
                 assert (site / audience / rel).read_bytes() == (demo_site / audience / rel).read_bytes()
 
@@ -97,3 +99,17 @@ def test_the_preview_builds_with_each_engine_and_after_an_edit(make_tree, tmp_pa
     text = page.read_text("utf-8")
     assert "Road hole &lt;b&gt;repair&lt;/b&gt;" in text and "<b>repair</b>" not in text
     assert "<!--kb:" not in text
+
+
+def test_every_engines_pages_carry_schema_org_and_sitemaps_with_alternates(engine_site):
+    """Plain language, HSDS, JSON-LD and sitemaps do not depend on the engine (issue 20)."""
+    engine, site = engine_site
+    page = (site / "public/fr/services/pothole-repair/index.html").read_text("utf-8")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert [json.loads(b)["@type"] for b in blocks] == ["GovernmentService"], engine
+    assert json.loads(blocks[0])["url"].endswith("/fr/services/pothole-repair/")
+    assert re.search(r'<meta name="description" content="[^"]+">', page), engine
+    sitemap = (site / "public/es/sitemap.xml").read_text("utf-8")
+    assert 'hreflang="fr" href="https://311.riverton.example.gov/fr/services/pothole-repair/"' in sitemap
+    agent = (site / "agent/en/services/pothole-repair/index.html").read_text("utf-8")
+    assert '<meta name="robots" content="noindex">' in agent and "ld+json" not in agent
