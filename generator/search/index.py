@@ -45,6 +45,8 @@ QUERY = {
     "split": 0.9,      # a word the content writes as two ("streetlight": street light)
     "join": 1.0,       # two words the content writes as one ("street light": streetlight)
     "prefix_min": 3, "edit1_min": 4, "edit2_min": 7, "split_min": 6, "split_part_min": 3,
+    "synonym": thesaurus.SYNONYM_WEIGHT,   # a synonym's words, against 1 for the words typed
+    "broader": thesaurus.BROADER_WEIGHT,   # a broader term's words
 }
 
 
