@@ -91,6 +91,9 @@ def planted_tree(root: Path) -> tuple[Path, set]:
             f"    e: {{outcome: {v}, transfer: dept-{i}, service: svc-{i}}}\n---\n"
             f"Searchword kbpayload.\n\n{p}\n\n## {p.splitlines()[0]}\n\n!!! note \"{p.splitlines()[0]}\"\n    {p.splitlines()[0]}\n\n"
             f"- {p.splitlines()[0]}\n\n> {p.splitlines()[0]}\n")
+    files["catalog/thesaurus.yaml"] = "en:\n  synonyms:\n" + "".join(
+        f"    - [{q(p)}, kbsynonym{i}]\n" for i, p in enumerate(PAYLOADS)) + "  broader:\n" + "".join(
+        f"    kbbroader{i}: [{q(p)}]\n" for i, p in enumerate(PAYLOADS))
     write_tree(root, files)
     return root, planted_fields(files)
 
@@ -119,6 +122,10 @@ def planted_fields(files: dict[str, str]) -> set:
             walk("config", yaml.safe_load(text)["extra"]["kb"], ())
         elif rel == "catalog/calendar.yaml":
             walk("calendar", yaml.safe_load(text), ())
+        elif rel == "catalog/thesaurus.yaml":  # the schema's paths: any language, any word
+            words = yaml.safe_load(text)["en"]
+            walk("thesaurus", {"*": {"synonyms": words["synonyms"],
+                                     "broader": {"*": v for v in words["broader"].values()}}}, ())
         elif folder in kinds:
             body = text.split("---\n")[1] if rel.endswith(".md") else text
             walk(kinds[folder], yaml.safe_load(body), ())

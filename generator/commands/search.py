@@ -10,14 +10,15 @@ import click
 from generator.commands import search_eval
 from generator.commands.options import ROOT
 from generator.errors import KbError
-from generator.formats import search_index
+from generator.search import index as search_v2
+from generator.search import rank
 from generator.pipeline.build import check
 from generator.pipeline.model import build_site
 from generator.pipeline.translate import in_language
 
 
 def load_index(root: Path, lang: str | None, audience: str) -> tuple[dict, str | None]:
-    """(prebuilt index, note): the built api/v1/<lang>/search-index.json when there is one, else
+    """(index, note): the built api/v2/<lang>/search.json when there is one, else
     the same index made in memory from the content (nothing is written)."""
 
     checked = check(root)
@@ -27,13 +28,13 @@ def load_index(root: Path, lang: str | None, audience: str) -> tuple[dict, str |
     if lang not in codes:
         raise KbError(f"--lang {lang}: not a language of this site (mkdocs.yml extra.kb."
                       f"languages has: {', '.join(codes)})")
-    built = root / "site" / audience / "api" / "v1" / lang / "search-index.json"
+    built = root / "site" / audience / "api" / "v2" / lang / "search.json"
     if built.is_file():
         return json.loads(built.read_text("utf-8")), None
     source = build_site(checked.tree, config, audience)
     site, _ = in_language(source, lang)
     note = f"no built index at {built}; searched the content directly (kb build writes the index)"
-    return json.loads(search_index.dumps(search_index.build_index(site, lang))), note
+    return json.loads(search_v2.dumps(search_v2.build(site, lang))), note
 
 
 @click.command("search")
@@ -60,7 +61,7 @@ def search_cli(query: str | None, root: Path, lang: str | None, audience: str | 
     data, note = load_index(root, lang, audience)
     if note:
         click.echo(note, err=True)
-    results = search_index.search(data, query, limit)
+    results = [{**r, "score": round(r["score"], 4)} for r in rank.search(data, query, limit)]
     if fmt == "json":
         click.echo(json.dumps({"query": query, "lang": data["lang"], "audience": audience,
                                "results": results}, ensure_ascii=False, indent=2))
@@ -71,6 +72,13 @@ def search_cli(query: str | None, root: Path, lang: str | None, audience: str | 
     width = max(len(r["title"]) for r in results)
     for r in results:
         click.echo(f"{r['rank']:>3}. {r['title']:<{width}}  {r['kind']:<10}  {r['url']}")
+        if r["summary"]:
+            click.echo(f"     {r['summary']}")
+        who = r.get("handler")
+        if who:
+            reach = ", ".join(x for x in (who["phone"], who.get("transfer") and
+                                          f"transfer {who['transfer']}") if x)
+            click.echo(f"     {who['name']}" + (f": {reach}" if reach else ""))
 
 
 def _evaluate(path: Path, root: Path, lang: str | None, audience: str | None, fmt: str) -> None:
@@ -83,7 +91,7 @@ def _evaluate(path: Path, root: Path, lang: str | None, audience: str | None, fm
             indexes[aud], note = load_index(root, lang or file_lang, aud)
             if note:
                 click.echo(note, err=True)
-        return search_index.search(indexes[aud], text, search_eval.LIMIT)
+        return rank.search(indexes[aud], text, search_eval.LIMIT)
 
     report = search_eval.evaluate(questions, run, str(path), lang or file_lang or "", audience)
     report.lang = next((d["lang"] for d in indexes.values()), report.lang)

@@ -68,7 +68,8 @@ def read_questions(path: Path) -> tuple[str | None, list[Question]]:
     """(the file's lang or None, its questions); a KbError with file and line when it is wrong."""
     rel = str(path)
     problems = Problems()
-    text = read_text(path, rel, problems) if path.is_file() else None
+    # read as a file of its own folder: the path may be absolute or lead up (../)
+    text = read_text(path, path.name, problems) if path.is_file() else None
     if text is None:
         why = problems.items[0].message if problems.items else "no such file"
         raise KbError(f"{rel}: {why}")

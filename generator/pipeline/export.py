@@ -23,6 +23,7 @@ from generator.formats import (
     sitemap,
 )
 from generator.pipeline.model import Site
+from generator.search import index as search
 
 
 def language(site: Site, lang: str, langs: list[str], stage: Path, stamp: str,
@@ -35,6 +36,7 @@ def language(site: Site, lang: str, langs: list[str], stage: Path, stamp: str,
     files += catalog_json.write_language(site, lang, stage, stamp)  # api/v1/<lang>/catalog.json, articles.json
     files += open311.write_language(site, lang, stage, stamp, root)  # open311/v2/<lang>/
     files += search_index.write_language(site, lang, stage)  # api/v1/<lang>/search-index.json
+    files += search.write_language(site, lang, stage)  # api/v2/<lang>/search.json
     return files, part
 
 
@@ -44,6 +46,7 @@ def audience(source_site: Site, stage: Path, langs: list[str], parts: dict[str, 
     write_language_chooser(source_site, stage, langs)
     catalog_json.write_schemas(source_site, stage)
     search_index.write_schema(stage)
+    search.write_schema(stage)
     changes.write_index(source_site, stage, langs, parts, events)
     hsds.write(source_site, stage)  # api/hsds/ (public site only, source language)
     sitemap.write(source_site, stage, langs)  # sitemaps and robots.txt

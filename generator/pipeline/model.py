@@ -279,6 +279,7 @@ class Site:
     alerts: dict[str, Alert]
     calendar: Calendar = field(default_factory=Calendar)
     hidden_articles: frozenset[str] = frozenset()  # agent-only articles, unlinked in a public model
+    words: Any = None  # catalog/thesaurus.yaml, the city's words for the search (its data, as read)
 
     def services_of(self, dept_id: str) -> list[Service]:
         return self._services_by_department.get(dept_id, [])
@@ -510,4 +511,5 @@ def build_site(tree: Tree, config: Config, audience: str, memo: Memo | None = No
     if memo is not None:
         memo.done()
     return Site(audience, config, departments, services, articles, alerts,
-                make_calendar(cal[0].data if cal else None), hidden if public else frozenset())
+                make_calendar(cal[0].data if cal else None), hidden if public else frozenset(),
+                tree.thesaurus.data if tree.thesaurus is not None else None)

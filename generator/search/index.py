@@ -1,0 +1,222 @@
+"""The search index of one language and audience: ``api/v2/<lang>/search.json``.
+
+One file holds everything a front end needs to rank and to show a result (docs/search.md, the
+schema in ``SCHEMA``):
+
+* ``docs``: per service, answer and department its kind, id, title, one-line summary, address and
+  who handles it (``by``: an index into ``handlers``, the department or partner with its phone;
+  on the agent site also its transfer line).
+* ``forms``: every word of the content, folded (``words.words``), and ``postings``, beside it:
+  the documents each word is in, with its weight there (BM25 over the fields title, keywords
+  (departments: their jurisdiction), summary and body, times the field's boost, x100, rounded).
+* ``stems``: the groups of forms that share a Snowball stem ("pothole", "potholes"), so that no
+  front end needs a stemmer: a word typed is looked up among the forms, and its stem's other
+  forms count a little less.
+* ``stop``, ``thesaurus`` (shipped + the city's, folded) and ``query``: the factors of the
+  ranking, so that every front end (``rank.py``, ``rank.js``) reads them from the same place.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from generator.formats.search_index import documents
+from generator.pipeline import thesaurus
+from generator.pipeline.model import Site
+from generator.search import words as language
+
+FORMAT_VERSION = 2
+
+FIELDS = {"title": 3.0, "keywords": 3.0, "summary": 2.0, "body": 1.0}
+KIND_BOOST = {"service": 1.0, "article": 1.0, "department": 1.0}
+K1, B = 1.2, 0.75
+
+# The ranking's factors (rank.py, rank.js read them from the index): how much a match of each
+# sort counts against a word typed exactly.
+QUERY = {
+    "exact": 1.0,      # the word itself
+    "stem": 0.7,       # another form of its stem ("potholes" for "pothole")
+    "prefix": 0.4,     # a longer word it begins ("parking" for "park"): below the whole word
+    "edit1": 0.5,      # one edit away (a typo), for words of 4 letters or more
+    "edit2": 0.25,     # two edits away, for words of 7 letters or more
+    "split": 0.9,      # a word the content writes as two ("streetlight": street light)
+    "join": 1.0,       # two words the content writes as one ("street light": streetlight)
+    "prefix_min": 3, "edit1_min": 4, "edit2_min": 7, "split_min": 6, "split_part_min": 3,
+    "synonym": thesaurus.SYNONYM_WEIGHT,   # a synonym's words, against 1 for the words typed
+    "broader": thesaurus.BROADER_WEIGHT,   # a broader term's words
+}
+
+
+def build(site: Site, lang: str) -> dict:
+    """The index of one (translated) site model in one language."""
+    stem = language.stemmer(lang)
+    docs = documents(site, lang)
+    field_words = [{f: language.words(d[f]) for f in FIELDS} for d in docs]
+    forms: dict[str, int] = {}
+    for fw in field_words:
+        for f in FIELDS:
+            for w in fw[f]:
+                forms.setdefault(w, 0)
+    form_list = sorted(forms)
+    for i, w in enumerate(form_list):
+        forms[w] = i
+    averages = {f: (sum(len(fw[f]) for fw in field_words) / len(docs) if docs else 0) or 1
+                for f in FIELDS}
+    frequencies = [{f: Counter(fw[f]) for f in FIELDS} for fw in field_words]
+    df: Counter = Counter()
+    for freq in frequencies:
+        df.update({w for f in FIELDS for w in freq[f]})
+    n = len(docs)
+    postings: list[list[int]] = [[] for _ in form_list]
+    for d, (doc, freq) in enumerate(zip(docs, frequencies)):
+        scores: dict[str, float] = defaultdict(float)
+        for f, boost in FIELDS.items():
+            norm = 1 - B + B * (len(field_words[d][f]) / averages[f])
+            for w, tf in freq[f].items():
+                idf = math.log(1 + (n - df[w] + 0.5) / (df[w] + 0.5))
+                scores[w] += boost * idf * ((K1 + 1) * tf) / (K1 * norm + tf)
+        for w, score in sorted(scores.items(), key=lambda kv: forms[kv[0]]):
+            weight = round(score * KIND_BOOST[doc["kind"]] * 100)
+            if weight > 0:
+                postings[forms[w]] += [d, weight]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, w in enumerate(form_list):
+        groups[stem(w)].append(i)
+    handlers, by = _handlers(site, lang)
+    words = thesaurus.shipped(lang)
+    city = site.words.get(lang) if isinstance(site.words, dict) else None
+    if isinstance(city, dict):
+        words.add(city.get("synonyms") or [], city.get("broader") or {})
+    return {
+        "version": FORMAT_VERSION,
+        "lang": lang,
+        "audience": site.audience,
+        "query": QUERY,
+        "stop": list(language.stop_words(lang)),
+        "thesaurus": {"synonyms": [list(g) for g in words.groups],
+                      "broader": {k: list(v) for k, v in sorted(words.broader.items())}},
+        "handlers": handlers,
+        "docs": [_doc(doc, by(doc)) for doc in docs],
+        "forms": form_list,
+        "stems": [g for _, g in sorted(groups.items()) if len(g) > 1],
+        "postings": postings,
+    }
+
+
+def _doc(doc: dict, by: int | None) -> dict:
+    return {"kind": doc["kind"], "id": doc["id"], "title": doc["title"],
+            "summary": doc["summary"], "url": doc["url"], "by": by}
+
+
+def _handlers(site: Site, lang: str):
+    """(handlers, by): the departments and partners that handle something, and a function giving
+    a document's handler (its department; an answer's first service's; a department itself)."""
+    handlers: list[dict] = []
+    position: dict[str, int] = {}
+    for dept in site.departments.values():
+        entry = {"id": dept.id, "name": str(dept.name), "kind": dept.kind,
+                 "phone": dept.phone or "", "url": f"{lang}/departments/{dept.id}/"}
+        if site.audience == "agent" and dept.agent and dept.agent.transfer_line:
+            entry["transfer"] = dept.agent.transfer_line
+        position[dept.id] = len(handlers)
+        handlers.append(entry)
+
+    def by(doc: dict) -> int | None:
+        if doc["kind"] == "department":
+            return position.get(doc["id"])
+        if doc["kind"] == "service":
+            return position.get(site.services[doc["id"]].department)
+        for sid in site.articles[doc["id"]].services:
+            if sid in site.services:
+                return position.get(site.services[sid].department)
+        return None
+
+    return handlers, by
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_language(site: Site, lang: str, stage: Path) -> list[Path]:
+    """api/v2/<lang>/search.json."""
+    target = stage / "api" / "v2" / lang / "search.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(dumps(build(site, lang)), "utf-8")
+    return [target]
+
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Search index (version 2)",
+    "description": "kb's search index of one language and audience: the documents, who handles "
+                   "each, the content's words with their weights per document, and what ranks "
+                   "a query (docs/search.md describes the ranking).",
+    "type": "object",
+    "required": ["version", "lang", "audience", "query", "stop", "thesaurus", "handlers", "docs",
+                 "forms", "stems", "postings"],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"const": FORMAT_VERSION},
+        "lang": {"type": "string"},
+        "audience": {"enum": ["public", "agent"]},
+        "query": {"type": "object", "description": "The ranking's factors.",
+                  "additionalProperties": {"type": "number"}},
+        "stop": {"type": "array", "items": {"type": "string"},
+                 "description": "Stop words, folded: not searched for."},
+        "thesaurus": {
+            "type": "object", "required": ["synonyms", "broader"],
+            "properties": {
+                "synonyms": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+                "broader": {"type": "object",
+                            "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            },
+        },
+        "handlers": {
+            "type": "array",
+            "items": {
+                "type": "object", "required": ["id", "name", "kind", "phone", "url"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string"}, "name": {"type": "string"},
+                    "kind": {"enum": ["city", "partner"]},
+                    "phone": {"type": "string", "description": "Empty when none is published."},
+                    "url": {"type": "string", "description": "Relative to the site's root."},
+                    "transfer": {"type": "string", "description": "Agent site only: the line "
+                                 "a call is transferred to."},
+                },
+            },
+        },
+        "docs": {
+            "type": "array",
+            "items": {
+                "type": "object", "required": ["kind", "id", "title", "summary", "url", "by"],
+                "additionalProperties": False,
+                "properties": {
+                    "kind": {"enum": ["service", "article", "department"]},
+                    "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+                    "title": {"type": "string"},
+                    "summary": {"type": "string"},
+                    "url": {"type": "string", "description": "Relative to the site's root."},
+                    "by": {"type": ["integer", "null"], "description": "Index in handlers."},
+                },
+            },
+        },
+        "forms": {"type": "array", "items": {"type": "string"},
+                  "description": "The content's words, folded, sorted."},
+        "stems": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}},
+                  "description": "Groups of forms (indexes) with the same stem."},
+        "postings": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}},
+                     "description": "Beside forms: [doc, weight, doc, weight, ...]."},
+    },
+}
+
+
+def write_schema(stage: Path) -> None:
+    folder = stage / "api" / "v2" / "schema"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "search.schema.json").write_text(
+        json.dumps(SCHEMA, indent=2, ensure_ascii=False) + "\n", "utf-8")

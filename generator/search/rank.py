@@ -1,0 +1,200 @@
+"""The ranking: a query against an index (``index.build``'s JSON), in pure Python.
+
+``generator/engine/theme/kb/search/rank.js`` does the same, step for step and in the same order
+(so the scores are the same numbers): change both or neither. The steps:
+
+1. Fold the query (case, accents, punctuation) into words.
+2. Expand them with the index's thesaurus (``pipeline.thesaurus.Thesaurus.expand``): the words
+   typed weigh 1, a synonym's words 0.5, a broader term's 0.3. Stop words are dropped after the
+   expansion (so that a phrase with one still expands). Two words typed that the content writes
+   as one ("street light") count as that word too; a word typed that the content writes as two
+   ("streetlight") counts as both.
+3. Each word typed matches forms of the content: itself, the other forms of its stem, longer
+   words it begins (a word being typed; they count less than the whole word), and, when it is
+   not a word of the content, words one edit away (4 letters or more) or two (7 or more). An
+   expansion's words match themselves and their stem's forms only.
+4. A document's score: for each query word, its best match in the document (the word's weight x
+   the match's factor x the form's weight in the document), summed; then times the share of the
+   query's words that matched (half of the score is kept whatever the share).
+5. Highest score first; equal scores in the index's order.
+"""
+
+from __future__ import annotations
+
+from generator.pipeline.thesaurus import Thesaurus, fold
+
+
+class Engine:
+    """A loaded index, ready to answer queries."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.q = data["query"]
+        self.forms: list[str] = data["forms"]
+        self.form_id = {w: i for i, w in enumerate(self.forms)}
+        self.stem_group: dict[int, list[int]] = {}
+        for group in data["stems"]:
+            for i in group:
+                self.stem_group[i] = group
+        self.stop = set(data["stop"])
+        words = data["thesaurus"]
+        self.thesaurus = Thesaurus(data["lang"], [tuple(g) for g in words["synonyms"]],
+                                   {k: tuple(v) for k, v in words["broader"].items()})
+
+    # --- 2. the query's words ---------------------------------------------------------------
+
+    def units(self, text: str) -> list[tuple[tuple[str, ...], float, bool]]:
+        """(words, weight, typed) for a query: each word typed; words typed that the content
+        writes as one; a word typed that it writes as two; the thesaurus' terms. A unit of
+        several words matches a document only when each of its words does."""
+        q = self.q
+        folded = fold(text)
+        words = folded.split(" ") if folded else []
+        out: dict[tuple[str, ...], list] = {}
+
+        def add(term: tuple[str, ...], weight: float, typed: bool) -> None:
+            term = tuple(w for w in term if w not in self.stop)
+            if not term:
+                return
+            if term not in out:
+                out[term] = [weight, typed]
+            elif weight > out[term][0]:
+                out[term][0] = weight
+
+        for w in words:
+            add((w,), 1.0, True)
+        for i in range(len(words) - 1):
+            joined = words[i] + words[i + 1]
+            if joined in self.form_id:
+                add((joined,), q["join"], False)
+        for w in words:
+            if w in self.form_id or w in self.stop or len(w) < q["split_min"]:
+                continue
+            for cut in range(q["split_part_min"], len(w) - q["split_part_min"] + 1):
+                if w[:cut] in self.form_id and w[cut:] in self.form_id:
+                    add((w[:cut], w[cut:]), q["split"], False)
+                    break
+        for term, weight in self.thesaurus.expand(words):
+            if weight < 1.0:
+                add(tuple(term.split(" ")), weight, False)
+        return [(term, v[0], v[1]) for term, v in out.items()]
+
+    # --- 3. the forms a word matches ----------------------------------------------------------
+
+    def matches(self, word: str, typed: bool) -> dict[int, float]:
+        q = self.q
+        found: dict[int, float] = {}
+
+        def put(i: int, factor: float) -> None:
+            if factor > found.get(i, 0.0):
+                found[i] = factor
+
+        exact = self.form_id.get(word)
+        if exact is not None:
+            put(exact, q["exact"])
+            for i in self.stem_group.get(exact, ()):
+                put(i, q["stem"])
+        if not typed:
+            return found
+        size = len(word)
+        edits = 2 if size >= q["edit2_min"] else 1 if size >= q["edit1_min"] else 0
+        if exact is not None:
+            edits = 0
+        if size < q["prefix_min"] and not edits:
+            return found
+        for i, form in enumerate(self.forms):
+            if size >= q["prefix_min"] and len(form) > size and form.startswith(word):
+                put(i, q["prefix"])
+            elif edits and abs(len(form) - size) <= edits:
+                d = distance(word, form, edits)
+                if d == 1:
+                    put(i, q["edit1"])
+                elif d == 2:
+                    put(i, q["edit2"])
+        return found
+
+    # --- 4. and 5. scores ---------------------------------------------------------------------
+
+    def search(self, text: str, limit: int = 10) -> list[dict]:
+        units = self.units(text)
+        typed = sum(1 for _, _, is_typed in units if is_typed)
+        if not typed:
+            return []
+        scores: dict[int, float] = {}
+        covered: dict[int, float] = {}
+        for term, weight, is_typed in units:
+            best = self.best(term[0], weight, is_typed)
+            for word in term[1:]:
+                more = self.best(word, weight, is_typed)
+                best = {doc: s + more[doc] for doc, s in best.items() if doc in more}
+            for doc, s in best.items():
+                scores[doc] = scores.get(doc, 0.0) + s / len(term)
+                covered[doc] = covered.get(doc, 0.0) + weight
+        final = []
+        for doc, s in scores.items():
+            share = min(1.0, covered[doc] / typed)
+            final.append((s * (0.5 + 0.5 * share), doc))
+        final.sort(key=lambda pair: (-pair[0], pair[1]))
+        return [self.result(rank, doc, score)
+                for rank, (score, doc) in enumerate(final[:limit], start=1)]
+
+    def best(self, word: str, weight: float, typed: bool) -> dict[int, float]:
+        """Per document, the best score of a word's matches in it."""
+        postings = self.data["postings"]
+        best: dict[int, float] = {}
+        for i, factor in self.matches(word, typed).items():
+            m = weight * factor
+            p = postings[i]
+            for k in range(0, len(p), 2):
+                s = m * p[k + 1]
+                if s > best.get(p[k], 0.0):
+                    best[p[k]] = s
+        return best
+
+    def result(self, rank: int, doc: int, score: float) -> dict:
+        d = self.data["docs"][doc]
+        out = {"rank": rank, "id": d["id"], "kind": d["kind"], "title": d["title"],
+               "summary": d["summary"], "url": d["url"], "score": score}
+        if d["by"] is not None:
+            out["handler"] = self.data["handlers"][d["by"]]
+        return out
+
+
+def distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of two letters is one edit); limit + 1 when it
+    is more than limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i]
+        low = i
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                v = min(v, prev2[j - 2] + 1)
+            cur.append(v)
+            low = min(low, v)
+        if low > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[len(b)] if prev[len(b)] <= limit else limit + 1
+
+
+_ENGINES: dict[int, tuple[dict, Engine]] = {}
+
+
+def engine(data: dict) -> Engine:
+    """The Engine of an index, remembered for the same (unchanged) index object."""
+    hit = _ENGINES.get(id(data))
+    if hit is None or hit[0] is not data:
+        if len(_ENGINES) > 8:
+            _ENGINES.clear()
+        hit = _ENGINES[id(data)] = (data, Engine(data))
+    return hit[1]
+
+
+def search(data: dict, text: str, limit: int = 10) -> list[dict]:
+    return engine(data).search(text, limit)

@@ -1,0 +1,109 @@
+"""kb's one search (generator/search/): the index api/v2/<lang>/search.json follows its schema
+and keeps agent-only words out of the public one; the ranking finds what callers mean (typos,
+joined and split words, whole words above prefixes, the thesaurus, agencies with their phone);
+and the JavaScript ranking the sites use gives the same results, scores included, as `kb
+search` on every question of bench/queries/ (run under node)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from generator.pipeline.build import check
+from generator.pipeline.model import build_site
+from generator.pipeline.translate import in_language
+from generator.search import index, rank
+
+REPO = Path(__file__).resolve().parent.parent
+NODE = shutil.which("node")
+QUERIES = REPO / "bench" / "queries"
+
+
+def demo_index(root: Path, lang: str, audience: str) -> dict:
+    checked = check(root)
+    site, _ = in_language(build_site(checked.tree, checked.config, audience), lang)
+    return json.loads(index.dumps(index.build(site, lang)))
+
+
+@pytest.fixture(scope="module")
+def indexes(demo_root):
+    return {(lang, audience): demo_index(demo_root, lang, audience)
+            for lang in ("en", "es", "fr", "ar") for audience in ("public", "agent")}
+
+
+def first(data: dict, query: str) -> str:
+    results = rank.search(data, query)
+    return f"{results[0]['kind']}:{results[0]['id']}" if results else ""
+
+
+def test_the_index_follows_its_schema(indexes):
+    for data in indexes.values():
+        jsonschema.validate(data, index.SCHEMA)
+
+
+def test_callers_words_find_the_service(indexes):
+    en = indexes["en", "public"]
+    assert first(en, "grafitti on my garage") == "service:graffiti-removal"  # two edits
+    assert first(en, "stret lite out") == "service:streetlight-outage"  # typos in short words
+    assert first(en, "street light is out") == "service:streetlight-outage"  # split
+    assert first(en, "potholes") in ("service:pothole-repair", "article:potholes")  # word forms
+    assert first(en, "tagging on a wall") == "service:graffiti-removal"  # the thesaurus
+    assert rank.search(en, "the and of") == []  # stop words only
+
+
+def test_a_whole_word_ranks_above_a_prefix_of_a_longer_one(indexes):
+    engine = rank.engine(indexes["en", "public"])
+    found = engine.matches("park", True)
+    assert found[engine.form_id["park"]] > found[engine.form_id["parking"]]
+
+
+def test_an_agency_answers_with_who_to_call(indexes):
+    result = rank.search(indexes["en", "agent"], "power outage")[0]
+    assert (result["kind"], result["id"]) == ("department", "electric-utility")
+    assert result["handler"]["phone"] and result["handler"]["transfer"]
+    public = rank.search(indexes["en", "public"], "power outage")[0]
+    assert public["handler"]["phone"] and "transfer" not in public["handler"]
+
+
+def test_public_index_has_no_agent_only_words(indexes):
+    public = json.dumps(indexes["en", "public"], ensure_ascii=False)
+    agent = indexes["en", "agent"]
+    assert any("transfer" in h for h in agent["handlers"])
+    assert '"transfer"' not in public
+    assert len(agent["docs"]) > len(indexes["en", "public"]["docs"])  # agent-only answers
+
+
+def questions(lang: str) -> list[str]:
+    out = []
+    for path in sorted(QUERIES.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        if data.get("lang", "en") == lang and not path.name.startswith("chicago"):
+            out += [str(q["q"]) for q in data["queries"]]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "ar"])
+def test_javascript_ranks_exactly_as_python(indexes, tmp_path, lang):
+    if not NODE:
+        pytest.skip("node is not installed")
+    asked = questions(lang) or []
+    asked += ["stret lite", "streetlight", "street light", "parking", "park", "Señal", "graffitti",
+              "\u0634\u0627\u0631\u0639 \u0645\u0638\u0644\u0645", "", "   ", "l'eau", "bac à ordures"]
+    for audience in ("public", "agent"):
+        data = indexes[lang, audience]
+        index_file = tmp_path / f"{lang}-{audience}.json"
+        index_file.write_text(index.dumps(data), "utf-8")
+        (tmp_path / "q.json").write_text(json.dumps(asked), "utf-8")
+        out = subprocess.run([NODE, str(REPO / "tests" / "js" / "rank.js"), str(index_file),
+                              str(tmp_path / "q.json"), "10"], check=True, capture_output=True,
+                             text=True, timeout=300)
+        js = json.loads(out.stdout)
+        for query, theirs in zip(asked, js):
+            ours = [[f"{r['kind']}:{r['id']}", r["score"]] for r in rank.search(data, query, 10)]
+            assert ours == theirs, (audience, query)
