@@ -196,6 +196,8 @@ def render_share(ctx: Context, plan: Plan, i: int) -> tuple[list[str], dict[str,
                 target.touch()
         dirty = len(mine) < len(plan.pages)
         warnings = engines.build(ctx.engine, str(config_file), dirty=dirty)
+    if warnings:  # the build stops with them: nothing of this language is published
+        return warnings, timings
     with timed(timings, "finish pages"):  # safe and right whatever engine built them
         config = ctx.config
         safety.finish_site(site_dir, sorted(mine), config.language(plan.lang).dir,
