@@ -151,7 +151,7 @@ def test_kb_serve_shows_an_edit_in_the_browser(tmp_path, page):
         assert page.locator("h1").inner_text() == "Pothole repair"
         write_tree(root, {"catalog/services/pothole-repair.yaml":
                           SERVICE.replace("name: Pothole repair", "name: Pothole filling")})
-        page.wait_for_function("document.querySelector('h1').textContent.includes('Pothole filling')",
+        page.wait_for_function("(document.querySelector('h1')?.textContent || '').includes('Pothole filling')",
                                timeout=30_000)  # the page reloads itself
     finally:
         os.killpg(server.pid, 9)
