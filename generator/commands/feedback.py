@@ -61,7 +61,8 @@ def _origins(checked: Checked | None, public: tuple[str, ...], agent: tuple[str,
 @DB
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; keep 127.0.0.1 behind the city's web server.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8311, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8311, show_default=True,
+              help="Port to listen on (0: any free one; the address is printed).")
 @click.option("--public-origin", "public", multiple=True,
               help="Origin of the public site [default: from site_url in mkdocs.yml].")
 @click.option("--agent-origin", "agent", multiple=True,

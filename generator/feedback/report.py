@@ -140,7 +140,8 @@ def _nearest(content: Content, search: Search, query: str, lang: str, audience: 
 def _search_groups(items: list[tuple[dict, str]], content: Content, search: Search,
                    with_notes: bool = False) -> dict[str, list[dict]]:
     """Searches (event, audience) grouped by similar words, then by the owner of the content the
-    group's most frequent query comes nearest to (NO_OWNER: none)."""
+    group's most frequent query comes nearest to, else the content its notes (what an agent says
+    the caller wanted) come nearest to (NO_OWNER: none)."""
     by_query: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for event, audience in items:
         by_query[(event["query"].strip(), event["lang"], audience)].append(event)
@@ -150,13 +151,17 @@ def _search_groups(items: list[tuple[dict, str]], content: Content, search: Sear
         for members in group_similar(sorted(counts, key=lambda q: (-counts[q], q))):
             top = max(members, key=lambda q: (counts[q], q))
             place = _nearest(content, search, top, lang, audience)
+            notes = [e["note"] for q in members for e in by_query[(q, lang, audience)] if e.get("note")]
+            for note in notes if place is None else ():  # what the agent says the caller wanted
+                place = _nearest(content, search, note, lang, audience)
+                if place:
+                    break
             entry = {"words": " ".join(words_of(top)) or fold(top), "lang": lang, "audience": audience,
                      "count": sum(counts[q] for q in members),
                      "queries": [{"query": q, "count": counts[q]} for q in members],
                      "nearest": place.as_dict() if place else None}
             if with_notes:
-                entry["notes"] = [e["note"] for q in members for e in by_query[(q, lang, audience)]
-                                  if e.get("note")]
+                entry["notes"] = notes
             out[place.owner if place else NO_OWNER].append(entry)
     for entries in out.values():
         entries.sort(key=lambda e: (-e["count"], e["words"]))
