@@ -170,3 +170,20 @@ def test_prune_deletes_what_is_older_than_the_retention(tmp_path):
     store.add(date(2026, 11, 30), "public", SEARCH)
     assert store.prune(date(2026, 12, 1), 30) == 1
     assert [day for day, _, _ in store.events()] == ["2026-11-30"]
+
+
+def test_a_refused_event_leaves_a_kept_alive_connection_usable(collector):
+    c = collector(rate=1.0, burst=1.0)
+    conn = http.client.HTTPConnection("127.0.0.1", c.port, timeout=10)
+    statuses = []
+    for body in (SEARCH, SEARCH, b"x" * 5000):
+        conn.request("POST", "/events", json.dumps(body) if isinstance(body, dict) else body,
+                     {"Origin": PUBLIC})
+        response = conn.getresponse()
+        response.read()
+        statuses.append((response.status, response.getheader("Connection")))
+    conn.close()
+    # the refused event's body is read, so the next request on the connection is whole; a body
+    # too large to read ends the connection, and the answer says so
+    assert statuses == [(204, None), (429, None), (429, "close")]
+    assert c.store.refusals() == {"rate": 2}

@@ -81,14 +81,15 @@ class Collector:
         with self._lock:
             self.counts[what] = self.counts.get(what, 0) + 1
 
-    def receive(self, client: str, origin: str | None, length: int | None, read: Callable[[int], bytes]) -> int:
-        """Handle one POST; the HTTP status to answer with."""
+    def receive(self, client: str, origin: str | None, body: bytes | None) -> int:
+        """Handle one POST (body None: no length, or longer than max_body, and not read); the
+        HTTP status to answer with."""
         try:
             if not self.limit.allow(client):
                 raise Refused("rate", 429)
-            if length is None or length > self.max_body:
+            if body is None:
                 raise Refused("too_large", 413)
-            audience, event = accept(read(length), origin, self.origins, self.max_body)
+            audience, event = accept(body, origin, self.origins, self.max_body)
         except Refused as refused:
             self.count(refused.reason)
             self.store.refuse(self.today(), refused.reason)
@@ -117,6 +118,8 @@ def handler_for(collector: Collector) -> type[BaseHTTPRequestHandler]:
         def _answer(self, status: int, body: bytes = b"", kind: str = "text/plain") -> None:
             self.send_response(status)
             self.send_header("Cache-Control", "no-store")
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.send_header("Content-Length", str(len(body)))
             if body:
                 self.send_header("Content-Type", kind)
@@ -132,13 +135,12 @@ def handler_for(collector: Collector) -> type[BaseHTTPRequestHandler]:
                 length = int(self.headers.get("Content-Length", ""))
             except ValueError:
                 length = None
-            if length is not None and length < 0:
-                length = None
-            status = collector.receive(self._client(), self.headers.get("Origin"), length,
-                                       self.rfile.read)
-            if status != 204 and (length is None or length > collector.max_body):
-                self.close_connection = True  # the body was not read
-            self._answer(status)
+            body = None
+            if length is not None and 0 <= length <= collector.max_body:
+                body = self.rfile.read(length)
+            else:
+                self.close_connection = True  # the body is not read: the connection cannot go on
+            self._answer(collector.receive(self._client(), self.headers.get("Origin"), body))
 
         def do_GET(self) -> None:
             path = self.path.split("?")[0]
