@@ -117,6 +117,28 @@ def test_nothing_fits_and_a_no_vote_reach_the_report_under_the_right_department(
     assert "&lt;b&gt;now&lt;/b&gt;" in html and "<b>now</b>" not in html
 
 
+def test_an_agent_reports_an_answer_wrong_from_the_console(browser, sites):
+    collector = sites["collector"]
+    before = len(collector.store.events())
+    page = new_page(browser, DESKTOP)
+    failures = watch_failures(page)
+    page.goto(f"{sites['agent']}en/")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'kb-console-q'")
+    page.keyboard.type("tree trimming", delay=15)
+    detail = page.locator("#kb-console-detail")
+    detail.get_by_role("heading", name="Tree trimming").wait_for()
+    detail.get_by_role("button", name="Wrong or out of date").click()
+    detail.get_by_label("What is wrong or out of date?").fill("Trimming stops in winter now")
+    detail.get_by_role("button", name="Send").click()
+    assert "Thank you" in detail.get_by_role("status").inner_text()
+    rows = events_after(collector, before + 1)[before:]
+    assert failures == []
+    [(_, audience, event)] = rows  # the search is sent when the agent opens a result or leaves
+    assert audience == "agent"
+    assert (event["report"], event["page"], event["note"]) == \
+        ("wrong", {"kind": "service", "id": "tree-trimming"}, "Trimming stops in winter now")
+
+
 def test_a_search_on_the_resident_site_says_which_result_was_opened(browser, sites):
     collector = sites["collector"]
     before = len(collector.store.events())

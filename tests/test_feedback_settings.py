@@ -3,13 +3,14 @@ publish the event schema; `kb feedback serve` as a city runs it."""
 
 from __future__ import annotations
 
+import html
 import http.client
 import json
 import subprocess
 import sys
 
 import pytest
-from conftest import MKDOCS_YML
+from conftest import ENGINES, MKDOCS_YML
 from feedback_tree import FILES, with_feedback
 
 
@@ -33,11 +34,12 @@ def test_a_wrong_setting_is_reported_at_its_line(kb, make_tree, setting, message
     assert message in result.output, result.output
 
 
-def test_with_feedback_on_the_site_carries_the_form_and_the_event_schema(make_tree, tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_with_feedback_on_the_site_carries_the_form_and_the_event_schema(make_tree, tmp_path, engine):
     from generator.pipeline.build import build
 
     root = make_tree({**FILES, "mkdocs.yml": with_feedback(MKDOCS_YML, "https://feedback.testville.example/events")})
-    build(root, tmp_path / "site", ["en"], "public", quiet=True)
+    build(root, tmp_path / "site", ["en"], "public", quiet=True, engine=engine)
     public = tmp_path / "site" / "public"
     schema = json.loads((public / "api/v1/schema/feedback-event.schema.json").read_text("utf-8"))
     assert schema["$id"] == "https://311.testville.example/api/v1/schema/feedback-event.schema.json"
@@ -46,8 +48,8 @@ def test_with_feedback_on_the_site_carries_the_form_and_the_event_schema(make_tr
     page = (public / "en/services/pothole-repair/index.html").read_text("utf-8")
     assert 'data-collector="https://feedback.testville.example/events"' in page
     assert "kb/feedback.js" in page and (public / "en/kb/feedback.js").is_file()
-    strings = page.split('data-strings="', 1)[1].split('"', 1)[0]
-    assert "Did this page help?" in strings and "<" not in strings
+    strings = json.loads(html.unescape(page.split('data-strings="', 1)[1].split('"', 1)[0]))
+    assert strings["page_question"] == "Did this page help?"
 
 
 def test_without_feedback_the_setting_is_not_published(make_tree, tmp_path):

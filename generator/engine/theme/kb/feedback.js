@@ -244,8 +244,17 @@
       detail.addEventListener("click", function (e) {
         var link = e.target.closest("a[href]");
         var active = list.querySelector("[aria-selected=true]");
-        if (link && active && pageOf(link.href)) openOption(active);
+        if (link && active && pageOf(link.href) && !link.closest(".kb-feedback")) openOption(active);
       }, true);
+      /* "Wrong or out of date" under the service or answer the console shows (it redraws it). */
+      new MutationObserver(function () {
+        var title = detail.querySelector(".kb-detail__title a[href]");
+        var page = title && pageOf(title.href);
+        if (!page || page.kind === "department" || detail.querySelector(".kb-feedback")) return;
+        reportPanel(detail, s.wrong, s.wrong_label, function () {
+          return { type: "report", report: "wrong", page: page };
+        });
+      }).observe(detail, { childList: true });
     }
   }
 
