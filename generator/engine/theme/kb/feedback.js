@@ -105,7 +105,7 @@
   /* A note form: label, the line about personal details, a text box, Send and (optional) Cancel. */
   function noteForm(label, hint, onSend, onCancel) {
     var n = ++made;
-    var form = el("form", { "class": "kb-feedback__form", hidden: "" });
+    var form = el("form", { id: "kb-feedback-form-" + n, "class": "kb-feedback__form", hidden: "" });
     var box = el("textarea", { id: "kb-feedback-note-" + n, rows: "3", maxlength: "1000",
                                "aria-describedby": "kb-feedback-hint-" + n });
     form.appendChild(el("label", { "for": box.id }, label));
@@ -196,6 +196,7 @@
       status.textContent = "";
       if (shown) form.box.focus();
     });
+    open.setAttribute("aria-controls", form.id);
     wrap.appendChild(open);
     wrap.appendChild(form);
     wrap.appendChild(status);
