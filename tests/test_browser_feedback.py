@@ -108,11 +108,11 @@ def test_nothing_fits_and_a_no_vote_reach_the_report_under_the_right_department(
     by = {d["department"]: d for d in json.loads(result.output)["departments"]}
     [fits] = by["parks"]["nothing_fits"]
     assert fits["queries"] == [{"query": "arborist", "count": 1}]  # routed by the agent's note
-    assert fits["notes"] == ["the branch over the sidewalk <b>now</b>"]
+    assert fits["notes"] == [{"lang": "en", "note": "the branch over the sidewalk <b>now</b>", "count": 1}]
     assert (fits["nearest"]["file"], fits["nearest"]["line"]) == ("catalog/services/tree-trimming.yaml", 5)
     [page_] = by["public-works"]["unhelpful_pages"]
     assert (page_["file"], page_["line"]) == ("catalog/services/pothole-repair.yaml", 1)
-    assert page_["notes"] == [{"lang": "en", "note": "How long until it is fixed?"}]
+    assert page_["notes"] == [{"lang": "en", "note": "How long until it is fixed?", "count": 1}]
     html = kb("feedback", "report", "--root", sites["root"], "--db", sites["db"], "--format", "html").output
     assert "&lt;b&gt;now&lt;/b&gt;" in html and "<b>now</b>" not in html
 

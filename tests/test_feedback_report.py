@@ -42,6 +42,8 @@ EVENTS = [
     (date(2026, 11, 6), *vote("service", "streetlight-outage", True)),
     (date(2026, 11, 7), *report("wrong", page={"kind": "service", "id": "tree-trimming"},
                                note="Parks stopped trimming in winter")),
+    (date(2026, 11, 7), *report("wrong", page={"kind": "service", "id": "tree-trimming"},
+                               note="parks stopped  trimming in WINTER")),
     (date(2026, 11, 8), *report("nothing_fits", query="brnch on my car", results=0,
                                note="caller wants the branch removed")),
     (date(2026, 12, 1), *vote("service", "tree-trimming", False, "which trees are the city's?")),
@@ -80,9 +82,12 @@ def test_each_signal_is_under_its_department_with_its_file_and_line(kb, city):
         ("catalog/services/pothole-repair.yaml", 5)  # its keywords
     parks = by["parks"]
     assert parks["wrong_or_out_of_date"][0]["file"] == "catalog/services/tree-trimming.yaml"
-    assert parks["wrong_or_out_of_date"][0]["notes"][0]["note"] == "Parks stopped trimming in winter"
+    # the same note twice (spaces and case aside) is one note, with how many times it came
+    assert parks["wrong_or_out_of_date"][0]["notes"] == [
+        {"lang": "en", "note": "Parks stopped trimming in winter", "count": 2}]
     [fits] = parks["nothing_fits"]  # 'brnch' is spelled like the keyword 'branch'
-    assert fits["nearest"]["id"] == "tree-trimming" and fits["notes"] == ["caller wants the branch removed"]
+    assert fits["nearest"]["id"] == "tree-trimming" and fits["notes"] == [
+        {"lang": "en", "note": "caller wants the branch removed", "count": 1}]
     assert parks["unhelpful_pages"][0]["notes"][0]["note"] == "which trees are the city's?"
     # the searches that found nothing: grouped by similar words, each site apart, routed to no
     # department (no content comes near them)

@@ -152,7 +152,7 @@ def _search_groups(items: list[tuple[dict, str]], content: Content, search: Sear
             top = max(members, key=lambda q: (counts[q], q))
             place = _nearest(content, search, top, lang, audience)
             notes = [e["note"] for q in members for e in by_query[(q, lang, audience)] if e.get("note")]
-            for note in notes if place is None else ():  # what the agent says the caller wanted
+            for note in dict.fromkeys(notes) if place is None else ():  # what the caller wanted
                 place = _nearest(content, search, note, lang, audience)
                 if place:
                     break
@@ -161,11 +161,23 @@ def _search_groups(items: list[tuple[dict, str]], content: Content, search: Sear
                      "queries": [{"query": q, "count": counts[q]} for q in members],
                      "nearest": place.as_dict() if place else None}
             if with_notes:
-                entry["notes"] = notes
+                entry["notes"] = same_notes([{"lang": lang, "note": n} for n in notes])
             out[place.owner if place else NO_OWNER].append(entry)
     for entries in out.values():
         entries.sort(key=lambda e: (-e["count"], e["words"]))
     return out
+
+
+def same_notes(notes: list[dict]) -> list[dict]:
+    """Notes ({lang, note}) with the same words (spaces and case aside) once, with how many times
+    they came, most frequent first."""
+    counts: Counter = Counter()
+    first: dict[tuple[str, str], dict] = {}
+    for n in notes:
+        key = (n["lang"], " ".join(n["note"].split()).casefold())
+        counts[key] += 1
+        first.setdefault(key, n)
+    return [{**first[k], "count": counts[k]} for k in sorted(counts, key=lambda k: (-counts[k], k))]
 
 
 def _by(items: list, key) -> dict:
@@ -181,7 +193,7 @@ def _pages(events: list[dict], content: Content) -> dict[str, list[dict]]:
     for (kind, id_), evs in _by(events, lambda e: (e["page"]["kind"], e["page"]["id"])).items():
         place = content.place(kind, id_)
         entry = {"page": {"kind": kind, "id": id_}, "count": len(evs),
-                 "notes": [{"lang": e["lang"], "note": e["note"]} for e in evs if e.get("note")]}
+                 "notes": same_notes([{"lang": e["lang"], "note": e["note"]} for e in evs if e.get("note")])}
         if evs[0]["type"] == "vote":
             entry["helpful_yes"] = sum(1 for e in evs if e["helpful"])
             entry["helpful_no"] = entry["count"] - entry["helpful_yes"]

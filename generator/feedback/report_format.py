@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from html import escape
 
+MAX_NOTES = 10  # in the text report, per page or group of searches (all of them in JSON and HTML)
 SECTIONS = [
     ("searches_found_nothing", "Searches that found nothing"),
     ("searches_not_opened", "Searches whose results nobody opened"),
@@ -50,9 +51,11 @@ def as_text(report: dict) -> str:
             lines.append(f"  {title}:")
             for e in d[key]:
                 lines.append("    " + (_page_line(e) if "page" in e else _search_line(e)))
-                for note in e.get("notes", []):
-                    text = note["note"] if isinstance(note, dict) else note
-                    lines.append(f"        note: {' '.join(str(text).split())}")
+                for note in e.get("notes", [])[:MAX_NOTES]:
+                    times = f" (x{note['count']})" if note["count"] > 1 else ""
+                    lines.append(f"        note{times}: {' '.join(note['note'].split())}")
+                if len(e.get("notes", [])) > MAX_NOTES:
+                    lines.append(f"        ... {len(e['notes']) - MAX_NOTES} more notes (--format json)")
     if report["unknown_words"]:
         lines += ["", "Words callers use that match no content and no thesaurus term "
                       "(candidates for keywords or catalog/thesaurus.yaml):"]
@@ -94,8 +97,8 @@ def as_html(report: dict) -> str:
                 else:
                     out.append(f"<li>{_h(_search_line(e))}")
                 for note in e.get("notes", []):
-                    text = note["note"] if isinstance(note, dict) else note
-                    out.append(f'<p class="note">{_h(text)}</p>')
+                    times = f" (x{note['count']})" if note["count"] > 1 else ""
+                    out.append(f'<p class="note" lang="{_h(note["lang"])}">{_h(note["note"])}{times}</p>')
                 out.append("</li>")
             out.append("</ul>")
         out.append("</section>")
