@@ -213,6 +213,9 @@ main.add_command(i18n_cli, "i18n")
 from generator.commands.search import search_cli  # noqa: E402
 
 main.add_command(search_cli, "search")
+from generator.commands.feedback import feedback_cli  # noqa: E402
+
+main.add_command(feedback_cli, "feedback")
 
 
 def run() -> None:  # pragma: no cover - the console script

@@ -10,11 +10,11 @@ import click
 from generator.commands import search_eval
 from generator.commands.options import ROOT
 from generator.errors import KbError
-from generator.search import index as search_v2
-from generator.search import rank
 from generator.pipeline.build import check
 from generator.pipeline.model import build_site
 from generator.pipeline.translate import in_language
+from generator.search import index as search_v2
+from generator.search import rank
 
 
 def load_index(root: Path, lang: str | None, audience: str) -> tuple[dict, str | None]:

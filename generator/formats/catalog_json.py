@@ -311,22 +311,27 @@ def strip_internal(node: Any) -> Any:
     return node
 
 
-def content_schemas(base: str) -> dict[str, dict]:
+def content_schemas(base: str, features: frozenset[str] = frozenset()) -> dict[str, dict]:
     """The content (YAML) schemas the package ships, with ids at their published address, so
-    that their relative references resolve there too."""
+    that their relative references resolve there too. A setting marked ``x-feature`` (feedback)
+    is published only by a site that turns it on: a site without it is the same bytes as before."""
     out = {}
     for name in schema.schema_names():
         data = copy.deepcopy(schema.raw_schema(name))
         data["$id"] = base + name
+        props = data.get("properties")
+        if isinstance(props, dict):
+            data["properties"] = {k: v for k, v in props.items()
+                                  if not isinstance(v, dict) or v.get("x-feature", "") in features | {""}}
         out[name] = data
     return out
 
 
-def schemas_for(audience: str, base: str) -> dict[str, dict]:
+def schemas_for(audience: str, base: str, features: frozenset[str] = frozenset()) -> dict[str, dict]:
     outputs = output_schemas(base)
     if audience == "public":
         outputs = {name: strip_internal(s) for name, s in outputs.items()}
-    return {**outputs, **content_schemas(base)}
+    return {**outputs, **content_schemas(base, features)}
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -342,7 +347,8 @@ def schema_base(site: Site) -> str:
 
 def write_schemas(site: Site, stage: Path) -> None:
     """api/v1/schema/ of an audience."""
-    for name, data in schemas_for(site.audience, schema_base(site)).items():
+    features = frozenset({"feedback"} if site.config.feedback else ())
+    for name, data in schemas_for(site.audience, schema_base(site), features).items():
         _dump(stage / "api" / "v1" / "schema" / name, data)
 
 

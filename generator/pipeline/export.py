@@ -17,6 +17,7 @@ from generator.formats import (
     catalog_json,
     changes,
     console_data,
+    feedback_schema,
     hsds,
     open311,
     search_index,
@@ -47,6 +48,7 @@ def audience(source_site: Site, stage: Path, langs: list[str], parts: dict[str, 
     catalog_json.write_schemas(source_site, stage)
     search_index.write_schema(stage)
     search.write_schema(stage)
+    feedback_schema.write(source_site, stage)  # only when extra.kb.feedback is set
     changes.write_index(source_site, stage, langs, parts, events)
     hsds.write(source_site, stage)  # api/hsds/ (public site only, source language)
     sitemap.write(source_site, stage, langs)  # sitemaps and robots.txt

@@ -41,6 +41,14 @@ class Phones:
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """extra.kb.feedback: where the pages send feedback and search signals (docs/feedback.md)."""
+
+    collector: str
+    retention_days: int = 180
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     site_url: str
@@ -54,6 +62,7 @@ class Config:
     reviewers: tuple[tuple[str, str], ...] = ()
     translators: tuple[tuple[str, str], ...] = ()
     logo: str | None = None
+    feedback: Feedback | None = None  # None: off, and the sites carry nothing of it
 
     @property
     def source(self) -> Language:
@@ -356,7 +365,8 @@ def make_config(doc: Doc) -> Config:
         currency=kb.get("currency", "USD"), hours=kb.get("hours"),
         agent_site_url=kb.get("agent_site_url"),
         reviewers=tuple(sorted((kb.get("reviewers") or {}).items())),
-        translators=tuple(sorted((kb.get("translators") or {}).items())), logo=kb.get("logo"))
+        translators=tuple(sorted((kb.get("translators") or {}).items())), logo=kb.get("logo"),
+        feedback=Feedback(**kb["feedback"]) if kb.get("feedback") else None)
 
 
 def babel_locale(code: str) -> str | None:

@@ -146,9 +146,10 @@ class Project:
         return self.dir / "mkdocs.yml"
 
 
-def console_strings(gettext_obj) -> dict[str, str]:
-    """The console's interface strings in one language (from templates/console/strings.json.j2)."""
-    return json.loads(_env(gettext_obj).get_template("console/strings.json.j2").render())
+def console_strings(gettext_obj, of: str = "console") -> dict[str, str]:
+    """The console's (or the feedback form's) interface strings in one language (from
+    templates/console/strings.json.j2 or templates/feedback/strings.json.j2)."""
+    return json.loads(_env(gettext_obj).get_template(f"{of}/strings.json.j2").render())
 
 
 @lru_cache(maxsize=16)
@@ -506,11 +507,11 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
         "plugins": [{"search": search}],
         "hooks": [str(HOOKS)],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
-        "extra_css": ["kb/kb.css", "kb/live.css"]
-        + (["kb/agent/console.css"] if site.audience == "agent" else []),
+        "extra_css": ["kb/kb.css", "kb/live.css"] + ["kb/agent/console.css"] * (site.audience == "agent")
+        + ["kb/feedback.css"] * bool(config.feedback),
         "extra_javascript": ["kb/kb.js", "kb/alerts.js", "kb/flow.js"]
         + (["kb/agent/search.js", "kb/agent/hours.js", "kb/agent/console.js"]
-           if site.audience == "agent" else []),
+           if site.audience == "agent" else []) + ["kb/feedback.js"] * bool(config.feedback),
         "nav": nav,
         "extra": {
             "generator": False,
@@ -530,6 +531,8 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
                         "not_found_title", "not_found_home", "not_found_az")},
                 },
                 **({"console": console_strings(gettext_obj)} if site.audience == "agent" else {}),
+                **({"feedback": {"collector": config.feedback.collector, "strings": json.dumps(
+                    console_strings(gettext_obj, "feedback"), ensure_ascii=False)}} if config.feedback else {}),
             }),
         },
     }
@@ -566,9 +569,9 @@ def write_project(site: Site, source_site: Site, lang: str, gettext_obj, root: P
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.text, "utf-8")
     theme = project_dir / "theme"
-    # The console's code (theme/kb/agent/) is for the agent site only.
-    skip = shutil.ignore_patterns("agent") if site.audience == "public" else None
-    shutil.copytree(PACKAGE_THEME, theme, dirs_exist_ok=True, ignore=skip)
+    # The console's code (kb/agent/) is for the agent site; the feedback form's for feedback on.
+    skip = ["agent"] * (site.audience == "public") + ["feedback.*"] * (not site.config.feedback)
+    shutil.copytree(PACKAGE_THEME, theme, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*skip))
     for rel in contentfiles.walk(root, "theme", Problems()):
         contentfiles.copy(root, rel, theme / rel[len("theme/"):])
     language_partial(theme, site.config.language(lang))
