@@ -509,7 +509,7 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
         "extra_css": ["kb/kb.css", "kb/live.css"]
         + (["kb/agent/console.css"] if site.audience == "agent" else []),
         "extra_javascript": ["kb/kb.js", "kb/alerts.js", "kb/flow.js"]
-        + (["kb/agent/search.js", "kb/agent/hours.js", "kb/agent/console.js"]
+        + (["kb/search/rank.js", "kb/agent/hours.js", "kb/agent/console.js"]
            if site.audience == "agent" else []),
         "nav": nav,
         "extra": {
