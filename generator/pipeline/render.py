@@ -491,6 +491,7 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
     words = interface_strings(gettext_obj)
     base = config.base_url(site.audience)
     search = material_search(lang, config.source.code)
+    console_words = console_strings(gettext_obj)
     return {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
         "site_name": theme_text(f"{config.city} 311"),
@@ -510,7 +511,7 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
         + (["kb/agent/console.css"] if site.audience == "agent" else []),
         "extra_javascript": ["kb/kb.js", "kb/alerts.js", "kb/flow.js"]
         + (["kb/search/rank.js", "kb/agent/hours.js", "kb/agent/console.js"]
-           if site.audience == "agent" else []),
+           if site.audience == "agent" else ["kb/search/rank.js", "kb/search/box.js"]),
         "nav": nav,
         "extra": {
             "generator": False,
@@ -528,8 +529,10 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
                     **{key: words[key] for key in (
                         "emergency", "call", "search_label", "search_placeholder", "search_button",
                         "not_found_title", "not_found_home", "not_found_az")},
+                    # the home search box's result count (the console's words)
+                    **{key: console_words[key] for key in ("count_one", "count_other")},
                 },
-                **({"console": console_strings(gettext_obj)} if site.audience == "agent" else {}),
+                **({"console": console_words} if site.audience == "agent" else {}),
             }),
         },
     }
