@@ -350,3 +350,22 @@ def test_open_now_changes_at_closing_time_without_a_reload(browser, site):
     result.locator("[data-kb-open=closed]").wait_for()
     assert page.locator("#kb-console-results [role=option]").nth(1).get_attribute("aria-selected") == "true"
     context.close()
+
+
+def test_console_ranks_as_kb_search_and_says_who_handles_an_answer(browser, site):
+    from generator.search import rank
+
+    data = json.loads((site[0] / "agent" / "api" / "v2" / "en" / "search.json").read_text("utf-8"))
+    page = console(browser, site, "2026-11-18T10:00:00-06:00")  # a Wednesday morning
+    for query in ["pothole", "street", "potole repiar", "property tax appeal", "library card",
+                  "triage"]:
+        first_result(page, query)
+        shown = page.locator("#kb-console-results .kb-result__name").all_inner_texts()
+        assert shown == [r["title"] for r in rank.search(data, query, 12)], query
+    answer = first_result(page, "street problem triage")
+    assert answer.locator(".kb-result__kind").text_content() == "Answer"
+    text = answer.inner_text()
+    for expected in ["Street problem triage", "Public Works", "Transfer: 555-555-0199", "Open now"]:
+        assert expected in text, (expected, text)
+    assert "Public Works" in page.locator("#kb-console-detail .kb-detail__transfer").inner_text()
+    page.context.close()

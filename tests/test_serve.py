@@ -156,3 +156,15 @@ def test_kb_serve_shows_an_edit_in_the_browser(tmp_path, page):
     finally:
         os.killpg(server.pid, 9)
         server.wait()
+
+
+def test_the_agent_preview_has_the_search_index_the_console_ranks_over(tmp_path):
+    import json
+
+    root = write_tree(tmp_path / "city", TREE)
+    preview = Preview(root, None, "agent", tmp_path / "work")
+    preview.update()
+    console = json.loads((preview.site_dir / "console.json").read_text("utf-8"))
+    index = json.loads((preview.site_dir / console["index"]).read_text("utf-8"))
+    assert index["audience"] == "agent"
+    assert "Pothole repair" in [d["title"] for d in index["docs"]]

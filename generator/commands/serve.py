@@ -38,6 +38,7 @@ from generator.pipeline.build import check
 from generator.pipeline.model import Memo, build_site
 from generator.pipeline.render import Renderer, group_slugs, project_yaml, write_project
 from generator.pipeline.translate import in_language
+from generator.search import index as search_index_v2
 
 WATCHED = ("mkdocs.yml", "catalog", "articles", "translations", "theme")
 # Files whose edit reaches the pages the preview can find by their links; anything else
@@ -118,7 +119,10 @@ class Preview:
         index = self.site_dir / "search" / "search_index.json"
         if index.is_file():
             write_material_index(index, site, lang, memo=self.search)
-        console_data.write_language(site, lang, self.site_dir, [lang])  # alerts.json, console.json
+        if self.audience == "agent":  # the console ranks over the index, in the preview's folder
+            search_index_v2.write_language(site, lang, self.site_dir)
+        console_data.write_language(site, lang, self.site_dir, [lang],  # alerts.json, console.json
+                                    index=f"api/v2/{lang}/search.json")
         self.files, self.built = files, True
         return rendered
 

@@ -3,12 +3,14 @@
 - ``<lang>/alerts.json`` (both audiences): the alerts of that audience's model, with their start
   and end as epoch milliseconds, so the browser decides from its own clock whether one is
   current and a static site stays right. The public model has no agent-only alerts at all.
-- ``<lang>/console.json`` (agent site only): what the agent console searches and shows:
-  services with their scripts and transfers, answers, departments and partners with hours,
-  time zones, transfer and after-hours lines, the holiday calendar, the phones for interpreters
-  and relay calls, and the console's interface strings in that language. One file per built
-  language, so the console's "caller's language" choice works with whatever languages a build
-  has: it fetches the other language's file.
+- ``<lang>/console.json`` (agent site only): what the agent console shows of a result: services
+  with their scripts and transfers, answers, departments and partners with hours, time zones,
+  transfer and after-hours lines, the holiday calendar, the phones for interpreters and relay
+  calls, and the console's interface strings in that language. The console ranks with
+  ``kb/search/rank.js`` over the agent site's ``api/v2/<lang>/search.json``, whose address
+  (relative to console.json) is its ``index``. One file per built language, so the console's
+  "caller's language" choice works with whatever languages a build has: it fetches the other
+  language's file.
 
 Nothing here is written for the public audience except alerts.json, and that comes from the
 public model, which does not carry internal fields.
@@ -30,12 +32,17 @@ from generator.pipeline.render import Renderer, console_strings
 from generator.pipeline.safety import sanitize
 
 
-def write_language(site: Site, lang: str, folder: Path, langs: list[str]) -> None:
-    """The files of one language's site folder (also used by the live preview)."""
+def write_language(site: Site, lang: str, folder: Path, langs: list[str],
+                   index: str | None = None) -> None:
+    """The files of one language's site folder (also used by the live preview). `index`: the
+    address of the language's search index (api/v2/<lang>/search.json) relative to the folder;
+    by default the one at the site's root, beside the language folders."""
     folder.mkdir(parents=True, exist_ok=True)
     _dump(folder / "alerts.json", {"lang": lang, "alerts": alerts_data(site)})
     if site.audience == "agent":
-        _dump(folder / "console.json", console_data(site, lang, langs))
+        data = console_data(site, lang, langs)
+        data["index"] = index or f"../api/v2/{lang}/search.json"
+        _dump(folder / "console.json", data)
 
 
 def _dump(path: Path, data: dict) -> None:

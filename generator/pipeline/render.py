@@ -492,6 +492,7 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
     words = interface_strings(gettext_obj)
     base = config.base_url(site.audience)
     search = material_search(lang, config.source.code)
+    console_words = console_strings(gettext_obj)
     return {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
         "site_name": theme_text(f"{config.city} 311"),
@@ -510,8 +511,9 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
         "extra_css": ["kb/kb.css", "kb/live.css"] + ["kb/agent/console.css"] * (site.audience == "agent")
         + ["kb/feedback.css"] * bool(config.feedback),
         "extra_javascript": ["kb/kb.js", "kb/alerts.js", "kb/flow.js"]
-        + (["kb/agent/search.js", "kb/agent/hours.js", "kb/agent/console.js"]
-           if site.audience == "agent" else []) + ["kb/feedback.js"] * bool(config.feedback),
+        + (["kb/search/rank.js", "kb/agent/hours.js", "kb/agent/console.js"]
+           if site.audience == "agent" else ["kb/search/rank.js", "kb/search/box.js"])
+        + ["kb/feedback.js"] * bool(config.feedback),
         "nav": nav,
         "extra": {
             "generator": False,
@@ -529,8 +531,10 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
                     **{key: words[key] for key in (
                         "emergency", "call", "search_label", "search_placeholder", "search_button",
                         "not_found_title", "not_found_home", "not_found_az")},
+                    # the home search box's result count (the console's words)
+                    **{key: console_words[key] for key in ("count_one", "count_other")},
                 },
-                **({"console": console_strings(gettext_obj)} if site.audience == "agent" else {}),
+                **({"console": console_words} if site.audience == "agent" else {}),
                 **({"feedback": {"collector": config.feedback.collector, "strings": json.dumps(
                     console_strings(gettext_obj, "feedback"), ensure_ascii=False)}} if config.feedback else {}),
             }),

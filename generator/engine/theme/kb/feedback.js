@@ -6,7 +6,8 @@
    waits for it. The events follow api/v1/schema/feedback-event.schema.json.
 
    Search boxes report through window.kbSignals, which this file also wires to the boxes it knows
-   (Material's header search and the agent console) by listening to the page:
+   (Material's header search and the agent console) by listening to the page; kb/search/box.js
+   (the home page's box) calls it itself:
      kbSignals.query(box, text, count)       the words in a box and how many results it shows
                                              (count: a number, or a function asked when sent)
      kbSignals.opened(box, url, rank)        a result was opened (rank 1 is the first)

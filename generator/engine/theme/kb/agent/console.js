@@ -1,11 +1,12 @@
 /* Agent console (agent site only): search as you type, open-now, scripts with a copy button,
-   the caller's language. Data: <lang>/console.json, written by the export stage. Needs
-   kb/agent/search.js and kb/agent/hours.js, loaded before it. */
+   the caller's language. Data: <lang>/console.json, written by the export stage; results are
+   ranked by kb/search/rank.js over the agent site's api/v2/<lang>/search.json (the same ranking
+   as `kb search`). Needs kb/search/rank.js and kb/agent/hours.js, loaded before it. */
 (function () {
   "use strict";
 
-  var kb = window.kbAgent; /* search.js and hours.js */
-  var indexEntry = kb.indexEntry, search = kb.search, openStatus = kb.openStatus;
+  var kb = window.kbAgent; /* hours.js */
+  var openStatus = kb.openStatus;
   var timeText = kb.timeText, weekdayText = kb.weekdayText;
   var DATA_CACHE = {};
   var ROOT = document.currentScript ? new URL("../../", document.currentScript.src) : null;
@@ -83,39 +84,47 @@
     return node;
   }
 
-  /* --- the console's entries ----------------------------------------------------------------- */
+  /* --- the console's results ----------------------------------------------------------------- */
 
-  function entriesOf(data) {
-    var entries = [];
-    data.services.forEach(function (svc) {
-      var dept = data.departments[svc.department] || {};
-      entries.push(indexEntry({ kind: "service", id: svc.id, title: svc.name, item: svc,
-                                url: svc.url, boost: 0.5 },
-        { name: svc.name, keywords: svc.keywords, summary: svc.summary,
-          extra: [svc.group, dept.name || ""] }));
-    });
-    data.articles.forEach(function (art) {
-      entries.push(indexEntry({ kind: "answer", id: art.id, title: art.title, item: art, url: art.url,
-                                boost: 0 },
-        { name: art.title, keywords: art.keywords, summary: art.summary }));
-    });
-    Object.keys(data.departments).forEach(function (id) {
-      var d = data.departments[id];
-      entries.push(indexEntry({ kind: d.kind === "partner" ? "partner" : "department", id: id,
-                                title: d.name, item: d, url: d.url, boost: 0 },
-        { name: d.name, jurisdiction: d.jurisdiction, summary: d.description }));
-    });
-    return entries;
+  /* What the console shows of each document the index can return, by the index's kind and id. */
+  function itemsOf(data) {
+    var items = { service: {}, article: {}, department: data.departments };
+    data.services.forEach(function (svc) { items.service[svc.id] = svc; });
+    data.articles.forEach(function (art) { items.article[art.id] = art; });
+    return items;
   }
 
-  /* Where a service's callers go: the transfer target, else the owning department. */
+  /* The results of the index's ranking, as the console's entries: the result's kind (a service,
+     an answer, a city department or a partner agency), its data in console.json and who
+     handles it (the index's handler: a department or partner, with its transfer line). */
+  function entriesFor(engine, items, text) {
+    var out = [];
+    engine.search(text, 12).forEach(function (r) {
+      var item = items[r.kind] && items[r.kind][r.id];
+      if (!item) return;
+      var kind = r.kind === "article" ? "answer"
+        : r.kind === "department" ? (item.kind === "partner" ? "partner" : "department") : r.kind;
+      out.push({ kind: kind, id: r.id, title: item.name || item.title, item: item, url: item.url,
+                 handler: r.handler || null });
+    });
+    return out;
+  }
+
+  /* The department console.json has for a handler of the index (with its hours), else what the
+     index says of it. */
+  function handlerDept(data, handler) {
+    if (!handler) return null;
+    return data.departments[handler.id] || { id: handler.id, name: handler.name, kind: handler.kind,
+      phone: handler.phone, transfer_line: handler.transfer || "", jurisdiction: [], hours: null };
+  }
+
+  /* Where the caller goes: a service's transfer target, else who handles the result (a service's
+     department, an answer's service's department; a department or partner itself). */
   function targetOf(data, entry) {
-    if (entry.kind === "service") {
-      var t = entry.item.transfer;
-      return data.departments[t ? t.to : entry.item.department];
-    }
+    if (entry.kind === "service" && entry.item.transfer) return data.departments[entry.item.transfer.to];
     if (entry.kind === "department" || entry.kind === "partner") return entry.item;
-    return null;
+    if (entry.kind === "service") return data.departments[entry.item.department] || handlerDept(data, entry.handler);
+    return handlerDept(data, entry.handler);
   }
 
   function lineOf(dept) { return dept ? dept.transfer_line || dept.phone || "" : ""; }
@@ -133,8 +142,9 @@
     if (summary) li.appendChild(el("span", { "class": "kb-result__summary", text: summary }));
     var meta = el("span", { "class": "kb-result__meta" });
     function add(node) { if (node) { if (meta.childNodes.length) meta.appendChild(document.createTextNode(" · ")); meta.appendChild(node); } }
-    if (entry.kind === "service") {
-      var owner = data.departments[item.department];
+    if (entry.kind === "service" || entry.kind === "answer") {  /* who handles it */
+      var owner = entry.kind === "service" && data.departments[item.department]
+        || handlerDept(data, entry.handler);
       if (owner) add(el("span", { "class": "kb-result__dept", text: owner.name }));
     }
     if (entry.kind === "partner" && item.jurisdiction.length) {
@@ -213,11 +223,12 @@
 
   /* --- the console ------------------------------------------------------------------------------- */
 
-  function Console(root, data) {
+  function Console(root, data, engine) {
     this.root = root;
     this.data = data;
     this.dataUrl = new URL(root.getAttribute("data-kb-data"), location.href);
-    this.entries = entriesOf(data);
+    this.engine = engine;
+    this.items = itemsOf(data);
     this.input = root.querySelector("#kb-console-q");
     this.list = root.querySelector("#kb-console-results");
     this.detail = root.querySelector("#kb-console-detail");
@@ -252,7 +263,7 @@
 
   Console.prototype.update = function () {
     var now = new Date(), self = this, s = this.data.strings;
-    this.results = search(this.entries, this.input.value);
+    this.results = entriesFor(this.engine, this.items, this.input.value);
     this.list.textContent = "";
     this.results.forEach(function (entry, i) { self.list.appendChild(resultNode(self.data, entry, i, now)); });
     var q = this.input.value.trim();
@@ -459,12 +470,15 @@
         slot.textContent = "";
         if (node) { slot.appendChild(node); slot.appendChild(document.createTextNode(" · ")); }
       });
-      if (root && !root.kbConsole) {
-        root.kbConsole = new Console(root, data);
+      if (!root || root.kbConsole) return null;
+      /* the agent site's search index, beside the language folders (under the site's sub-path) */
+      return loadJSON(new URL(data.index, dataUrl).href).then(function (index) {
+        if (root.kbConsole) return;
+        root.kbConsole = new Console(root, data, window.kbSearch.load(index));
         /* open-now and alerts change with the clock: refresh the shown results every minute */
         setInterval(function () { if (root.isConnected) root.kbConsole.refreshStatus(); }, 60000);
-      }
-    }, function () {
+      });
+    }).catch(function () {
       if (root) root.querySelector("#kb-console-status").textContent = root.getAttribute("data-kb-failed") || "";
     });
   }

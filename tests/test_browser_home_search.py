@@ -1,0 +1,101 @@
+"""The resident home page's search box, kb's own (kb/search/box.js), in Chromium: results as you
+type, ranked as `kb search` ranks them over the public api/v2 index, with who handles each and
+their phone; the count announced; the keyboard alone is enough; Arabic, right to left; no axe
+violation; the same with Zensical, whose own search finds nothing on kb's pages. Without
+JavaScript the form goes to the A to Z (tests/test_browser_resident.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from browserkit import DEMO_LANGS, DESKTOP, PHONE, demo_lacks, new_page, watch_failures
+from conftest import BASE_TREE, StaticServer, write_tree
+
+from generator.search import rank
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def public(demo_site):
+    server = StaticServer(demo_site / "public")
+    yield demo_site / "public", server.url
+    server.close()
+
+
+def index_of(site, lang: str) -> dict:
+    return json.loads((site / "api" / "v2" / lang / "search.json").read_text("utf-8"))
+
+
+def type_in_home_search(page, query: str):
+    box = page.locator("#kb-home-q")
+    box.click()
+    box.press_sequentially(query, delay=10)
+    results = page.locator(".kb-home-search__results > li")
+    results.first.wait_for(state="visible")
+    return results
+
+
+def test_home_search_ranks_as_kb_search_and_the_keyboard_opens_a_result(browser, public):
+    site, url = public
+    page = new_page(browser, DESKTOP)
+    failures = watch_failures(page)
+    page.goto(f"{url}en/")
+    results = type_in_home_search(page, "potole in my stret")
+    expected = rank.search(index_of(site, "en"), "potole in my stret", 10)
+    titles = results.locator(".kb-search-result__title").all_inner_texts()
+    assert titles == [r["title"] for r in expected]
+    assert titles[0] == "Pothole repair"
+    handler = expected[0]["handler"]
+    assert f"{handler['name']} · {handler['phone']}" in results.first.inner_text()
+    status = page.locator(".kb-home-search__status")
+    assert status.get_attribute("role") == "status"
+    assert status.inner_text() == f"{len(titles)} results"
+    page.keyboard.press("ArrowDown")  # into the results, then back to the field
+    assert page.evaluate("document.activeElement.textContent") == "Pothole repair"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "kb-home-q"
+    page.keyboard.press("Enter")  # Enter in the field opens the first result
+    page.wait_for_url(re.compile(r"/en/services/pothole-repair/$"))
+    assert failures == []
+
+
+@pytest.mark.skipif("ar" not in DEMO_LANGS, reason=demo_lacks("ar"))
+def test_home_search_in_arabic_right_to_left_without_axe_violations(browser, public):
+    from axe_playwright_python.sync_playwright import Axe
+
+    site, url = public
+    service = next(d for d in index_of(site, "ar")["docs"] if d["id"] == "pothole-repair")
+    page = new_page(browser, PHONE)
+    failures = watch_failures(page)
+    page.goto(f"{url}ar/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    results = type_in_home_search(page, service["title"])
+    assert results.first.locator(".kb-search-result__title").inner_text() == service["title"]
+    assert results.first.locator("a[href^='tel:']").get_attribute("dir") == "ltr"
+    found = Axe().run(page, context=".kb-home-search")
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in found.response["violations"]] == []
+    assert failures == []
+
+
+def test_home_search_works_when_zensical_lays_out_the_pages(browser, tmp_path):
+    from generator.pipeline.build import build
+
+    root = write_tree(tmp_path / "city", BASE_TREE)
+    build(root, root / "site", quiet=True, engine="zensical")
+    server = StaticServer(root / "site" / "public", "/city/311/")  # and under a sub-path
+    try:
+        page = new_page(browser, DESKTOP)
+        failures = watch_failures(page)
+        page.goto(server.url + "en/")
+        results = type_in_home_search(page, "pothole")
+        assert "Pothole repair" in results.first.inner_text()
+        page.locator("#kb-home-q").press("Enter")
+        page.wait_for_url(server.url + "en/services/pothole-repair/")
+        assert failures == []
+    finally:
+        server.close()
