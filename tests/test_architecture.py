@@ -61,3 +61,13 @@ def test_a_module_has_one_job_and_says_which(path):
     tree = ast.parse(path.read_text("utf-8"))
     assert ast.get_docstring(tree), f"{path.relative_to(REPO)} has no docstring saying what it does"
     assert len(path.read_text("utf-8").splitlines()) <= 600, f"{path.relative_to(REPO)} is over 600 lines"
+
+
+def test_architecture_md_shows_the_layers_pyproject_enforces():
+    """The order is written once, in pyproject.toml; ARCHITECTURE.md shows it and must agree."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11 and later
+    layers = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["importlinter"][
+        "contracts"][0]["layers"]
+    text = (REPO / "ARCHITECTURE.md").read_text("utf-8")
+    shown = text.split("## The layers", 1)[1].split("```", 2)[1].strip().splitlines()
+    assert shown == [layer.replace("generator.", "") for layer in layers]
