@@ -58,10 +58,6 @@
     }, function () { /* no alerts file: nothing to show */ });
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(refresh); /* Material's instant navigation */
-  } else {
-    document.addEventListener("DOMContentLoaded", refresh);
-  }
+  window.kbOnPage(refresh); /* kb.js */
   setInterval(refresh, 60000);
 })();

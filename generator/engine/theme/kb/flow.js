@@ -52,9 +52,5 @@
     document.querySelectorAll(".kb-flow[data-kb-start]").forEach(wire);
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(onPage); /* Material's instant navigation */
-  } else {
-    document.addEventListener("DOMContentLoaded", onPage);
-  }
+  window.kbOnPage(onPage); /* kb.js */
 })();

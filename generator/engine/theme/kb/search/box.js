@@ -112,11 +112,5 @@
     if (form && window.kbSearch) wire(form);
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(onPage); /* Material's instant navigation */
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", onPage);
-  } else {
-    onPage();
-  }
+  window.kbOnPage(onPage); /* kb.js */
 })();
