@@ -1,0 +1,93 @@
+"""Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
+callers' words and referrals-en, Bloomington) apart from the held-out ones (referrals-2-en,
+Chicago), with `kb search`'s index and ranking (built in memory, as `kb search --eval` does).
+
+    .venv/bin/python bench/search_sets.py            # the table
+    .venv/bin/python bench/search_sets.py --misses   # and what each set ranks below first
+
+Bloomington and Chicago are imported into temporary content trees first (kb init + kb import
+open311), from the copies in bench/data/open311/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.commands import search_eval  # noqa: E402
+from generator.commands.search import load_index  # noqa: E402
+from generator.search import rank  # noqa: E402
+
+Q = HERE / "queries"
+# (set, catalog, audience, role)
+SETS = [
+    ("callers-en", "demo", "public", "tune"),
+    ("callers-en", "demo", "agent", "tune"),
+    ("referrals-en", "demo", "public", "tune"),
+    ("referrals-en", "demo", "agent", "tune"),
+    ("callers-es", "demo", "public", "tune"),
+    ("callers-fr", "demo", "public", "tune"),
+    ("en", "demo", None, "tune"),
+    ("es", "demo", "public", "tune"),
+    ("fr", "demo", "public", "tune"),
+    ("bloomington-en", "bloomington", "public", "tune"),
+    ("referrals-2-en", "demo", "public", "held out"),
+    ("referrals-2-en", "demo", "agent", "held out"),
+    ("chicago-en", "chicago", "public", "held out"),
+]
+IMPORTS = {"bloomington": "bloomington-2018-services.json",
+           "chicago": "chicago-request-types.json"}
+
+
+def imported(name: str, work: Path) -> Path:
+    root = work / name
+    kb = [sys.executable, "-m", "generator.cli"]
+    subprocess.run(kb + ["init", str(root)], check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(kb + ["import", "open311", str(HERE / "data" / "open311" / IMPORTS[name]),
+                         "--root", str(root)], check=True, capture_output=True, cwd=ROOT)
+    return root
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--only", help="run the sets whose name contains this")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        roots = {"demo": ROOT}
+        indexes: dict = {}
+        for name, catalog, audience, role in SETS:
+            if args.only and args.only not in name:
+                continue
+            if catalog not in roots:
+                roots[catalog] = imported(catalog, Path(tmp))
+            lang, questions = search_eval.read_questions(Q / f"{name}.yaml")
+
+            def run(text: str, aud: str, catalog=catalog, lang=lang) -> list[dict]:
+                key = (catalog, lang, aud)
+                if key not in indexes:
+                    indexes[key] = load_index(roots[catalog], lang, aud)[0]
+                return rank.search(indexes[key], text, search_eval.LIMIT)
+
+            report = search_eval.evaluate(questions, run, name, lang or "en", audience)
+            num = report.numbers()
+            rows.append((role, name, catalog, audience or "own", num))
+            if args.misses:
+                print(search_eval.as_text(report), "\n")
+    print("| role | set | catalog | audience | questions | recall@1 | recall@5 | MRR |")
+    print("|---|---|---|---|---|---|---|---|")
+    for role, name, catalog, audience, num in rows:
+        print(f"| {role} | {name} | {catalog} | {audience} | {num['questions']} | "
+              f"{num['recall@1']:.3f} | {num['recall@5']:.3f} | {num['mrr']:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
