@@ -26,26 +26,36 @@ def test_fold_ignores_case_accents_apostrophes_and_punctuation():
     assert fold("!!!") == ""
 
 
+def weights(pairs):
+    return {term: weight for term, weight, *_ in pairs}
+
+
 def test_expand_finds_multi_word_terms_and_one_way_broader_terms():
     words = Thesaurus("en")
     words.add([["street light", "streetlight", "stret lite"], ["trash", "garbage"]],
-              {"coyote": ["animal control"]})
-    got = dict(words.expand(["Stret", "lite", "out"]))
+              {"coyote": ["animal control"], "garbage": ["waste"]})
+    expanded = words.expand(["Stret", "lite", "out"])
+    got = weights(expanded)
     assert got["stret"] == got["lite"] == got["out"] == 1.0
     assert got["street light"] == got["streetlight"] == SYNONYM_WEIGHT
     assert "stret lite" not in got  # the phrase typed is not added again
-    assert dict(words.expand(["coyote"]))["animal control"] == BROADER_WEIGHT
-    assert "coyote" not in dict(words.expand(["animal", "control"]))  # one way only
-    assert dict(words.expand(["GARBAGE"])) == {"garbage": 1.0, "trash": SYNONYM_WEIGHT}
+    spans = {term: (start, end) for term, _, start, end in expanded}
+    assert spans["streetlight"] == (0, 2) and spans["out"] == (2, 3)  # the words that brought it
+    assert weights(words.expand(["coyote"]))["animal control"] == BROADER_WEIGHT
+    assert "coyote" not in weights(words.expand(["animal", "control"]))  # one way only
+    assert weights(words.expand(["GARBAGE"])) == {"garbage": 1.0, "trash": SYNONYM_WEIGHT,
+                                                  "waste": BROADER_WEIGHT}
+    # what a synonym expands to, its group's other terms do too
+    assert weights(words.expand(["trash"]))["waste"] == BROADER_WEIGHT
     assert words.expand([]) == []
 
 
 def test_the_shipped_english_words_know_how_callers_talk():
-    words = dict(thesaurus.shipped("en").expand("someone is tagging the wall".split()))
+    words = weights(thesaurus.shipped("en").expand("someone is tagging the wall".split()))
     assert words["graffiti"] == SYNONYM_WEIGHT
-    assert "garbage" in dict(thesaurus.shipped("en").expand(["trash"]))
-    assert "bathroom" in dict(thesaurus.shipped("en").expand(["restroom"]))
-    assert "baches" in dict(thesaurus.shipped("es").expand(["bache"]))
+    assert "garbage" in weights(thesaurus.shipped("en").expand(["trash"]))
+    assert "bathroom" in weights(thesaurus.shipped("en").expand(["restroom"]))
+    assert "baches" in weights(thesaurus.shipped("es").expand(["bache"]))
 
 
 def test_a_city_adds_its_own_words(make_tree):
@@ -53,8 +63,8 @@ def test_a_city_adds_its_own_words(make_tree):
                          data={"en": {"synonyms": [["blue box", "recycling"]],
                                       "broader": {"coyote": ["wildlife hotline"]}}})
     words = thesaurus.for_language("en", city)
-    assert "blue box" in dict(words.expand(["recycling"]))
-    got = dict(words.expand(["coyote"]))
+    assert "blue box" in weights(words.expand(["recycling"]))
+    got = weights(words.expand(["coyote"]))
     assert got["wildlife hotline"] == got["animal control"] == BROADER_WEIGHT
     assert thesaurus.for_language("de", city).groups == []
 

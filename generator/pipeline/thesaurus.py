@@ -80,29 +80,41 @@ class Thesaurus:
                 self.broader[key] = tuple(_unique([*self.broader.get(key, ()), *map(fold, terms)]))
                 self._longest = max(self._longest, len(key.split()))
 
-    def expand(self, tokens: list[str]) -> list[tuple[str, float]]:
-        """A query's tokens -> (term, weight) pairs: each token (weight 1), then the other terms
-        of every synonym group one of its phrases (up to the longest term) belongs to, then the
-        terms its phrases expand to one way. Terms are folded; a term may be several words."""
+    def expand(self, tokens: list[str]) -> list[tuple[str, float, int, int]]:
+        """A query's tokens -> (term, weight, start, end) for each term: each token (weight 1,
+        its own position), then the other terms of every synonym group one of its phrases (up to
+        the longest term) belongs to, then the terms its phrases (or their synonyms) expand to one
+        way; start:end is the phrase of the query (in folded words) that brought the term (the
+        first, for a term two phrases bring at the same weight). Terms are folded; a term may be
+        several words."""
         words = [w for t in tokens for w in fold(t).split()]
-        out: dict[str, float] = {}
-        for w in words:
-            out[w] = 1.0
-        extra: dict[str, float] = {}
+        out: dict[str, tuple[float, int, int]] = {}
+        for i, w in enumerate(words):
+            if w not in out:
+                out[w] = (1.0, i, i + 1)
+        extra: dict[str, tuple[float, int, int]] = {}
+
+        def put(term: str, weight: float, start: int, end: int) -> None:
+            if term not in extra or weight > extra[term][0]:
+                extra[term] = (weight, start, end)
+
         for start in range(len(words)):
             for size in range(min(self._longest, len(words) - start), 0, -1):
                 phrase = tuple(words[start:start + size])
                 text = " ".join(phrase)
+                same = [text]
                 for i in self._index.get(phrase, ()):
                     for term in self.groups[i]:
                         if term != text:
-                            extra[term] = max(extra.get(term, 0.0), SYNONYM_WEIGHT)
-                for term in self.broader.get(text, ()):
-                    extra[term] = max(extra.get(term, 0.0), BROADER_WEIGHT)
-        for term, weight in extra.items():
+                            put(term, SYNONYM_WEIGHT, start, start + size)
+                            same.append(term)
+                for word in same:  # what a synonym expands to, the phrase does too
+                    for term in self.broader.get(word, ()):
+                        put(term, BROADER_WEIGHT, start, start + size)
+        for term, value in extra.items():
             if term not in out:
-                out[term] = weight
-        return list(out.items())
+                out[term] = value
+        return [(term, *value) for term, value in out.items()]
 
 
 def _unique(items) -> list[str]:

@@ -74,8 +74,12 @@ class Engine:
                 if w[:cut] in self.form_id and w[cut:] in self.form_id:
                     add((w[:cut], w[cut:]), q["split"], False)
                     break
-        for term, weight in self.thesaurus.expand(words):
+        for term, weight, start, end in self.thesaurus.expand(words):
             if weight < 1.0:
+                if end - start > 1 or all(w not in self.form_id for w in words[start:end]):
+                    # a phrase of several words, or a word the content never uses: the
+                    # thesaurus' reading is the best there is of what the caller meant
+                    weight = q["sure_synonym"] if weight == q["synonym"] else q["sure_broader"]
                 add(tuple(term.split(" ")), weight, False)
         return [(term, v[0], v[1]) for term, v in out.items()]
 
@@ -109,7 +113,7 @@ class Engine:
                 d = distance(word, form, edits)
                 if d == 1:
                     put(i, q["edit1"])
-                elif d == 2:
+                elif d == 2 and edits == 2:  # (distance() says limit + 1 for "more")
                     put(i, q["edit2"])
         return found
 

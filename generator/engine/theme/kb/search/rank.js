@@ -70,21 +70,29 @@
     });
   }
 
+  /* [term, weight, start, end]: start:end is the phrase of the query that brought the term. */
   Thesaurus.prototype.expand = function (words) {
-    var out = new Map(), extra = new Map(), self = this, start, size, text, q = this.q;
-    words.forEach(function (w) { out.set(w, 1.0); });
-    function put(term, weight) { extra.set(term, Math.max(extra.has(term) ? extra.get(term) : 0.0, weight)); }
+    var out = new Map(), extra = new Map(), self = this, start, size, text, same, q = this.q;
+    words.forEach(function (w, i) { if (!out.has(w)) out.set(w, [1.0, i, i + 1]); });
+    function put(term, weight, from, to) {
+      if (!extra.has(term) || weight > extra.get(term)[0]) extra.set(term, [weight, from, to]);
+    }
     for (start = 0; start < words.length; start++) {
       for (size = Math.min(this.longest, words.length - start); size > 0; size--) {
         text = words.slice(start, start + size).join(" ");
+        same = [text];
         (this.index.get(text) || []).forEach(function (i) {
-          self.groups[i].forEach(function (term) { if (term !== text) put(term, q.synonym); });
+          self.groups[i].forEach(function (term) {
+            if (term !== text) { put(term, q.synonym, start, start + size); same.push(term); }
+          });
         });
-        (this.broader.get(text) || []).forEach(function (term) { put(term, q.broader); });
+        same.forEach(function (word) { /* what a synonym expands to, the phrase does too */
+          (self.broader.get(word) || []).forEach(function (term) { put(term, q.broader, start, start + size); });
+        });
       }
     }
-    extra.forEach(function (weight, term) { if (!out.has(term)) out.set(term, weight); });
-    return Array.from(out.entries());
+    extra.forEach(function (value, term) { if (!out.has(term)) out.set(term, value); });
+    return Array.from(out.entries()).map(function (e) { return [e[0], e[1][0], e[1][1], e[1][2]]; });
   };
 
   function Engine(data) {
@@ -125,8 +133,13 @@
         if (self.formId.has(a) && self.formId.has(b)) { add([a, b], q.split, false); break; }
       }
     });
-    this.thesaurus.expand(words).forEach(function (pair) {
-      if (pair[1] < 1.0) add(pair[0].split(" "), pair[1], false);
+    this.thesaurus.expand(words).forEach(function (t) {
+      var weight = t[1];
+      if (weight >= 1.0) return;
+      if (t[3] - t[2] > 1 || words.slice(t[2], t[3]).every(function (w) { return !self.formId.has(w); })) {
+        weight = weight === q.synonym ? q.sure_synonym : q.sure_broader; /* rank.py says why */
+      }
+      add(t[0].split(" "), weight, false);
     });
     return order;
   };
@@ -151,7 +164,7 @@
       else if (edits && Math.abs(fc.length - size) <= edits) {
         var d = distance(c, fc, edits);
         if (d === 1) put(i, q.edit1);
-        else if (d === 2) put(i, q.edit2);
+        else if (d === 2 && edits === 2) put(i, q.edit2); /* (distance says limit + 1 for "more") */
       }
     }
     return found;
