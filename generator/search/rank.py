@@ -5,7 +5,8 @@
 
 1. Fold the query (case, accents, punctuation) into words.
 2. Expand them with the index's thesaurus (``pipeline.thesaurus.Thesaurus.expand``): the words
-   typed weigh 1, a synonym's words 0.5, a broader term's 0.3. Stop words are dropped after the
+   typed weigh 1, a synonym's words 0.5, a broader term's 0.3 (0.9 and 0.7 when the words that
+   brought them are a phrase of several words or are not words of the content). Stop words are dropped after the
    expansion (so that a phrase with one still expands). Two words typed that the content writes
    as one ("street light") count as that word too; a word typed that the content writes as two
    ("streetlight") counts as both.
