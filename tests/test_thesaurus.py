@@ -50,6 +50,21 @@ def test_expand_finds_multi_word_terms_and_one_way_broader_terms():
     assert words.expand([]) == []
 
 
+def test_a_phrase_matches_whatever_stop_words_the_caller_puts_in_or_leaves_out():
+    words = Thesaurus("en", stop=frozenset({"my", "in", "the", "a"}))
+    words.add([["rent help", "can't pay rent"], ["pothole", "hole in the road"]], {})
+    said = weights(words.expand("i can't pay my rent".split()))
+    assert said["rent help"] == SYNONYM_WEIGHT
+    assert weights(words.expand("a hole in my road".split()))["pothole"] == SYNONYM_WEIGHT
+    assert weights(words.expand("hole road".split()))["pothole"] == SYNONYM_WEIGHT
+    # without stop words known, only the phrase as written
+    plain = Thesaurus("en")
+    plain.add([["rent help", "can't pay rent"]], {})
+    assert "rent help" not in weights(plain.expand("i can't pay my rent".split()))
+    # a single word left is not a phrase: "the road" does not stand for "hole in the road"
+    assert "pothole" not in weights(words.expand("the road".split()))
+
+
 def test_the_shipped_english_words_know_how_callers_talk():
     words = weights(thesaurus.shipped("en").expand("someone is tagging the wall".split()))
     assert words["graffiti"] == SYNONYM_WEIGHT

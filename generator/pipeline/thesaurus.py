@@ -50,21 +50,33 @@ class Thesaurus:
     lang: str
     groups: list[tuple[str, ...]] = field(default_factory=list)
     broader: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the language's stop words (folded), when phrases should match whatever stop words a caller
+    # puts in them or leaves out ("can't pay my rent" is "can't pay rent")
+    stop: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self._index: dict[tuple[str, ...], list[int]] = {}
+        self._loose: dict[tuple[str, ...], list[str]] = {}  # phrase without stop words -> terms
         self._longest = 1
         for i, group in enumerate(self.groups):
             for term in group:
                 self._add(term, i)
         for word in self.broader:
             self._longest = max(self._longest, len(word.split()))
+            self._add_loose(word)
 
     def _add(self, term: str, i: int) -> None:
         key = tuple(term.split())
         if i not in self._index.setdefault(key, []):
             self._index[key].append(i)
         self._longest = max(self._longest, len(key))
+        self._add_loose(term)
+
+    def _add_loose(self, term: str) -> None:
+        """A phrase of two or more words besides its stop words is found without them too."""
+        key = tuple(w for w in term.split() if w not in self.stop)
+        if self.stop and len(key) > 1 and term not in self._loose.setdefault(key, []):
+            self._loose[key].append(term)
 
     def add(self, synonyms: list[list[str]], broader: dict[str, list[str]]) -> None:
         """More words (a city's): its groups are added, its expansions join the shipped ones."""
@@ -79,6 +91,7 @@ class Thesaurus:
             if key:
                 self.broader[key] = tuple(_unique([*self.broader.get(key, ()), *map(fold, terms)]))
                 self._longest = max(self._longest, len(key.split()))
+                self._add_loose(key)
 
     def expand(self, tokens: list[str]) -> list[tuple[str, float, int, int]]:
         """A query's tokens -> (term, weight, start, end) for each term: each token (weight 1,
@@ -98,19 +111,28 @@ class Thesaurus:
             if term not in extra or weight > extra[term][0]:
                 extra[term] = (weight, start, end)
 
+        def look(text: str, start: int, end: int) -> None:
+            same = [text]
+            for i in self._index.get(tuple(text.split()), ()):
+                for term in self.groups[i]:
+                    if term != text:
+                        put(term, SYNONYM_WEIGHT, start, end)
+                        same.append(term)
+            for word in same:  # what a synonym expands to, the phrase does too
+                for term in self.broader.get(word, ()):
+                    put(term, BROADER_WEIGHT, start, end)
+
         for start in range(len(words)):
             for size in range(min(self._longest, len(words) - start), 0, -1):
-                phrase = tuple(words[start:start + size])
-                text = " ".join(phrase)
-                same = [text]
-                for i in self._index.get(phrase, ()):
-                    for term in self.groups[i]:
-                        if term != text:
-                            put(term, SYNONYM_WEIGHT, start, start + size)
-                            same.append(term)
-                for word in same:  # what a synonym expands to, the phrase does too
-                    for term in self.broader.get(word, ()):
-                        put(term, BROADER_WEIGHT, start, start + size)
+                look(" ".join(words[start:start + size]), start, start + size)
+        # phrases of the thesaurus, stop words aside: "hole in my road" is "hole in the road"
+        kept = [i for i, w in enumerate(words) if w not in self.stop] if self.stop else []
+        for a in range(len(kept)):
+            for size in range(min(self._longest, len(kept) - a), 1, -1):
+                at = kept[a:a + size]
+                for term in self._loose.get(tuple(words[i] for i in at), ()):
+                    if " ".join(words[at[0]:at[-1] + 1]) != term:  # (found above)
+                        look(term, at[0], at[-1] + 1)
         for term, value in extra.items():
             if term not in out:
                 out[term] = value

@@ -40,7 +40,8 @@ class Engine:
         self.stop = set(data["stop"])
         words = data["thesaurus"]
         self.thesaurus = Thesaurus(data["lang"], [tuple(g) for g in words["synonyms"]],
-                                   {k: tuple(v) for k, v in words["broader"].items()})
+                                   {k: tuple(v) for k, v in words["broader"].items()},
+                                   frozenset(self.stop))
 
     # --- 2. the query's words ---------------------------------------------------------------
 

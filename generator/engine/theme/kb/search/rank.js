@@ -48,8 +48,10 @@
   }
 
   /* pipeline/thesaurus.py's Thesaurus.expand over folded words. */
-  function Thesaurus(words, q) {
+  function Thesaurus(words, q, stop) {
     this.groups = words.synonyms;
+    this.stop = stop;
+    this.loose = new Map(); /* a phrase without its stop words -> the terms (thesaurus.py's _loose) */
     this.broader = new Map(Object.keys(words.broader).map(function (k) {
       return [k, words.broader[k]];
     }));
@@ -63,31 +65,54 @@
         if (!list) self.index.set(term, list = []);
         if (list.indexOf(i) < 0) list.push(i);
         self.longest = Math.max(self.longest, term.split(" ").length);
+        self.addLoose(term);
       });
     });
     this.broader.forEach(function (_, word) {
       self.longest = Math.max(self.longest, word.split(" ").length);
+      self.addLoose(word);
     });
   }
 
+  Thesaurus.prototype.addLoose = function (term) {
+    var stop = this.stop, key = term.split(" ").filter(function (w) { return !stop.has(w); });
+    if (!stop.size || key.length < 2) return;
+    var list = this.loose.get(key.join(" "));
+    if (!list) this.loose.set(key.join(" "), list = []);
+    if (list.indexOf(term) < 0) list.push(term);
+  };
+
   /* [term, weight, start, end]: start:end is the phrase of the query that brought the term. */
   Thesaurus.prototype.expand = function (words) {
-    var out = new Map(), extra = new Map(), self = this, start, size, text, same, q = this.q;
+    var out = new Map(), extra = new Map(), self = this, start, size, q = this.q;
     words.forEach(function (w, i) { if (!out.has(w)) out.set(w, [1.0, i, i + 1]); });
     function put(term, weight, from, to) {
       if (!extra.has(term) || weight > extra.get(term)[0]) extra.set(term, [weight, from, to]);
     }
+    function look(text, from, to) {
+      var same = [text];
+      (self.index.get(text) || []).forEach(function (i) {
+        self.groups[i].forEach(function (term) {
+          if (term !== text) { put(term, q.synonym, from, to); same.push(term); }
+        });
+      });
+      same.forEach(function (word) { /* what a synonym expands to, the phrase does too */
+        (self.broader.get(word) || []).forEach(function (term) { put(term, q.broader, from, to); });
+      });
+    }
     for (start = 0; start < words.length; start++) {
       for (size = Math.min(this.longest, words.length - start); size > 0; size--) {
-        text = words.slice(start, start + size).join(" ");
-        same = [text];
-        (this.index.get(text) || []).forEach(function (i) {
-          self.groups[i].forEach(function (term) {
-            if (term !== text) { put(term, q.synonym, start, start + size); same.push(term); }
-          });
-        });
-        same.forEach(function (word) { /* what a synonym expands to, the phrase does too */
-          (self.broader.get(word) || []).forEach(function (term) { put(term, q.broader, start, start + size); });
+        look(words.slice(start, start + size).join(" "), start, start + size);
+      }
+    }
+    /* phrases of the thesaurus, stop words aside: "hole in my road" is "hole in the road" */
+    var kept = [];
+    if (this.stop.size) words.forEach(function (w, i) { if (!self.stop.has(w)) kept.push(i); });
+    for (var a = 0; a < kept.length; a++) {
+      for (size = Math.min(this.longest, kept.length - a); size > 1; size--) {
+        var at = kept.slice(a, a + size);
+        (this.loose.get(at.map(function (i) { return words[i]; }).join(" ")) || []).forEach(function (term) {
+          if (words.slice(at[0], at[at.length - 1] + 1).join(" ") !== term) look(term, at[0], at[at.length - 1] + 1);
         });
       }
     }
@@ -106,7 +131,7 @@
     this.stemGroup = new Map();
     data.stems.forEach(function (group) { group.forEach(function (i) { self.stemGroup.set(i, group); }); });
     this.stop = new Set(data.stop);
-    this.thesaurus = new Thesaurus(data.thesaurus, data.query);
+    this.thesaurus = new Thesaurus(data.thesaurus, data.query, this.stop);
   }
 
   /* [words, weight, typed] of a query (rank.py's units). */
