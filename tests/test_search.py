@@ -73,39 +73,7 @@ EXPECTED_JSON = """\
       "title": "Pothole repair",
       "summary": "Report a pothole on a city street so a crew can fill it.",
       "url": "en/services/pothole-repair/",
-      "score": 1133.7,
-      "handler": {
-        "id": "public-works",
-        "name": "Public Works",
-        "kind": "city",
-        "phone": "555-555-0100",
-        "url": "en/departments/public-works/"
-      }
-    },
-    {
-      "rank": 2,
-      "id": "public-works",
-      "kind": "department",
-      "title": "Public Works",
-      "summary": "Keeps streets safe.",
-      "url": "en/departments/public-works/",
-      "score": 7.875,
-      "handler": {
-        "id": "public-works",
-        "name": "Public Works",
-        "kind": "city",
-        "phone": "555-555-0100",
-        "url": "en/departments/public-works/"
-      }
-    },
-    {
-      "rank": 3,
-      "id": "streetlight-outage",
-      "kind": "service",
-      "title": "Streetlight outage",
-      "summary": "Report a streetlight that is out or flickering.",
-      "url": "en/services/streetlight-outage/",
-      "score": 3.7187,
+      "score": 1876.56,
       "handler": {
         "id": "public-works",
         "name": "Public Works",

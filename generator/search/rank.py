@@ -17,7 +17,8 @@
 4. A document's score: for each query word, its best match in the document (the word's weight x
    the match's factor x the form's weight in the document), summed; then times the share of the
    query's words that matched (half of the score is kept whatever the share).
-5. Highest score first; equal scores in the index's order.
+5. Highest score first; equal scores in the index's order; scores below a share of the first's
+   (``floor``) are left out.
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ class Engine:
             share = min(1.0, covered[doc] / typed)
             final.append((s * (0.5 + 0.5 * share), doc))
         final.sort(key=lambda pair: (-pair[0], pair[1]))
+        if final:  # a result far below the first is noise, not a choice
+            final = [pair for pair in final if pair[0] >= self.q["floor"] * final[0][0]]
         return [self.result(rank, doc, score)
                 for rank, (score, doc) in enumerate(final[:limit], start=1)]
 

@@ -231,6 +231,10 @@
       final.push([s * (0.5 + 0.5 * share), doc]);
     });
     final.sort(function (a, b) { return (b[0] - a[0]) || (a[1] - b[1]); });
+    if (final.length) { /* a result far below the first is noise, not a choice */
+      var floor = this.q.floor * final[0][0];
+      final = final.filter(function (pair) { return pair[0] >= floor; });
+    }
     return final.slice(0, limit).map(function (pair, i) { return self.result(i + 1, pair[1], pair[0]); });
   };
 
