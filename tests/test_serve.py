@@ -153,6 +153,10 @@ def test_kb_serve_shows_an_edit_in_the_browser(tmp_path, page):
                           SERVICE.replace("name: Pothole repair", "name: Pothole filling")})
         page.wait_for_function("(document.querySelector('h1')?.textContent || '').includes('Pothole filling')",
                                timeout=30_000)  # the page reloads itself
+        # the home page's search box ranks over the preview's own index, edit included
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.locator("[data-kb-home-search] input[type=search]").fill("pothole filling")
+        page.locator(".kb-search-result__title", has_text="Pothole filling").first.wait_for(timeout=15_000)
     finally:
         os.killpg(server.pid, 9)
         server.wait()
@@ -168,3 +172,22 @@ def test_the_agent_preview_has_the_search_index_the_console_ranks_over(tmp_path)
     index = json.loads((preview.site_dir / console["index"]).read_text("utf-8"))
     assert index["audience"] == "agent"
     assert "Pothole repair" in [d["title"] for d in index["docs"]]
+
+
+def test_the_public_preview_has_its_own_search_index_without_agent_words(tmp_path):
+    import json
+
+    root = write_tree(tmp_path / "city", TREE)
+    preview = Preview(root, None, "public", tmp_path / "work")
+    preview.update()
+    text = (preview.site_dir / "api" / "v2" / "en" / "search.json").read_text("utf-8")
+    index = json.loads(text)
+    assert index["audience"] == "public"
+    assert "Pothole repair" in [d["title"] for d in index["docs"]]
+    agent = Preview(root, None, "agent", tmp_path / "agent")
+    agent.update()
+    agent_text = (agent.site_dir / "api" / "v2" / "en" / "search.json").read_text("utf-8")
+    for secret in ("555-555-0199",):  # the agent-only transfer line
+        assert secret in agent_text
+        assert secret not in text
+

@@ -119,8 +119,8 @@ class Preview:
         index = self.site_dir / "search" / "search_index.json"
         if index.is_file():
             write_material_index(index, site, lang, memo=self.search)
-        if self.audience == "agent":  # the console ranks over the index, in the preview's folder
-            search_index_v2.write_language(site, lang, self.site_dir)
+        # kb's search boxes and the console rank over the index, in the preview's folder
+        search_index_v2.write_language(site, lang, self.site_dir)
         console_data.write_language(site, lang, self.site_dir, [lang],  # alerts.json, console.json
                                     index=f"api/v2/{lang}/search.json")
         self.files, self.built = files, True
