@@ -84,6 +84,8 @@ def test_good_events_are_stored_with_the_audience_their_origin_decides(collector
     ({**SEARCH, "opened": {"kind": "service", "id": "../etc/passwd", "rank": 1}}, PUBLIC, "invalid", 400),
     ({**VOTE, "note": "n" * 1001}, PUBLIC, "invalid", 400),
     ({**SEARCH, "v": 2}, PUBLIC, "invalid", 400),
+    (b'{"v": 1, "type": "search", "lang": "en", "query": "\\ud800", "results": 0, "opened": null}',
+     PUBLIC, "invalid", 400),  # half a UTF-16 pair: not text any database can store
     ({"v": 1, "type": "report", "report": "wrong", "lang": "en"}, AGENT, "invalid", 400),
     (SEARCH, "https://evil.example", "origin", 403),
     (SEARCH, None, "origin", 403),
