@@ -9,7 +9,7 @@ import re
 from datetime import date
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from generator.errors import KbError
 from generator.feedback.store import Store
@@ -45,33 +45,40 @@ def is_url(db: str | Path) -> bool:
     return isinstance(db, str) and db.lower().startswith(SCHEMES)
 
 
+def _split(url: str) -> tuple[str, str | None, str]:
+    """(scheme, user part or None, the rest) of a URL, the user part ending at the last @ before
+    the query: a password with an @ or a / not written %40 or %2F stays in the user part."""
+    scheme, _, rest = url.partition("://")
+    head = re.split(r"[?#]", rest, maxsplit=1)[0]
+    if "@" not in head:
+        return scheme, None, rest
+    at = head.rindex("@")
+    return scheme, rest[:at], rest[at + 1:]
+
+
 def _secrets(url: str) -> list[str]:
-    """The password of a URL, as written and decoded, from its user part or its query."""
-    found = []
-    try:
-        parts = urlsplit(url)
-        userinfo = parts.netloc.rpartition("@")[0]
-        if ":" in userinfo:
-            found.append(userinfo.split(":", 1)[1])
-        found += re.findall(r"(?:^|&)password=([^&]*)", parts.query)
-    except ValueError:
-        pass
-    return [s for secret in found for s in {secret, unquote(secret)} if s]
+    """Every form of a URL's password (in the user part or the query) a message could quote: as
+    written, decoded, and its pieces between @ and / (a driver may read those as a host)."""
+    _, user, _ = _split(url)
+    found = [user.split(":", 1)[1]] if user and ":" in user else []
+    found += re.findall(r"[?&]password=([^&#]*)", url)
+    forms = set()
+    for secret in found:
+        pieces = [p for p in re.split(r"[@/]", secret) if len(p) >= 3]
+        for piece in (secret, *pieces):
+            forms |= {piece, unquote(piece)}
+    return sorted((f for f in forms if f), key=len, reverse=True)
 
 
 def shown(db: str | Path) -> str:
     """The database as messages may name it: a URL's password is replaced by ***."""
     if not is_url(db):
         return str(db)
-    try:
-        parts = urlsplit(db)
-    except ValueError:
-        return db.split("://", 1)[0] + "://***"
-    user, _, host = parts.netloc.rpartition("@")
-    if ":" in user:
+    scheme, user, rest = _split(db)
+    if user is not None and ":" in user:
         user = user.split(":", 1)[0] + ":***"
-    query = re.sub(r"(^|&)password=[^&]*", r"\1password=***", parts.query)
-    return parts._replace(netloc=f"{user}@{host}" if user else host, query=query).geturl()
+    text = f"{scheme}://{user + '@' if user is not None else ''}{rest}"
+    return re.sub(r"([?&]password=)[^&#]*", r"\1***", text)
 
 
 def redact(message: str, db: str | Path) -> str:
@@ -79,7 +86,7 @@ def redact(message: str, db: str | Path) -> str:
     text = " ".join(str(message).split())
     if is_url(db):
         text = text.replace(db, shown(db))
-        for secret in sorted(_secrets(db), key=len, reverse=True):
+        for secret in _secrets(db):
             text = text.replace(secret, "***")
     return text
 
