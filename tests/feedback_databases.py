@@ -67,7 +67,8 @@ class Cluster:
 
         self.psycopg = psycopg
         self.bindir = bindir
-        self.dir = Path(tempfile.mkdtemp(prefix="kb-pg-"))
+        # in /tmp: a short path for the socket, and one the postgres user can reach
+        self.dir = Path(tempfile.mkdtemp(prefix="kb-pg-", dir="/tmp" if Path("/tmp").is_dir() else None))
         self.as_user: list[str] = []
         if os.geteuid() == 0:  # PostgreSQL will not run as root: as the Debian package's user
             try:
