@@ -86,6 +86,26 @@ def test_a_refused_login_is_one_line_and_exit_1(kb, pg_cluster):
     assert f'password authentication failed for user "{USER}"' in line
 
 
+def test_a_database_that_does_not_exist_is_one_line_and_exit_1(kb, pg_cluster):
+    result = kb("feedback", "prune", "--older-than", "30", "--db", pg_cluster.url("no_such_db"))
+    assert result.exit_code == 1
+    assert 'database "no_such_db" does not exist' in one_line_without_password(result.output)
+
+
+def test_a_role_that_may_only_read_and_write_the_tables_runs_the_collector(pg_cluster, pg_url):
+    """The tables made once by their owner; the collector's role has no CREATE."""
+    open_store(pg_url).close()
+    dbname = pg_url.rsplit("/", 1)[1]
+    with pg_cluster.admin(dbname) as admin:
+        admin.execute("CREATE ROLE collector LOGIN")
+        admin.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON events, refused TO collector")
+    store = open_store(f"postgresql://collector@{pg_url.split('@', 1)[1]}")
+    store.add(date(2026, 12, 1), "public", SEARCH)
+    store.refuse(date(2026, 12, 1), "rate")
+    assert (store.count(), store.refusals(), store.prune(date(2026, 12, 31), 1)) == (1, {"rate": 1}, 1)
+    store.close()
+
+
 def test_without_the_extra_postgresql_says_how_to_install_it_and_sqlite_works(kb, make_tree, tmp_path,
                                                                               monkeypatch):
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if psycopg were not installed

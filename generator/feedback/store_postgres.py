@@ -53,12 +53,18 @@ class PostgresStore:
             self._connect()
             try:
                 with self._conn.transaction():
-                    self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
-                    for statement in SCHEMA:
-                        self._conn.execute(statement)
+                    if not self._has_tables():  # a role without CREATE can use made tables
+                        self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+                        for statement in SCHEMA:
+                            self._conn.execute(statement)
             except psycopg.Error as exc:
                 self._drop()
                 raise Unavailable(redact(exc, url)) from None
+
+    def _has_tables(self) -> bool:
+        row = self._conn.execute("SELECT to_regclass('events'), to_regclass('events_day'), "
+                                 "to_regclass('refused')").fetchone()
+        return all(name is not None for name in row)
 
     def _connect(self) -> None:
         try:
