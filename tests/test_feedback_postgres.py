@@ -170,6 +170,8 @@ def test_a_dropped_connection_is_opened_again_and_nothing_is_lost(pg_cluster, pg
 def test_while_the_server_is_down_events_are_answered_503_and_then_stored_again(pg_cluster, pg_url, capsys):
     collector = Collector(open_store(pg_url), Origins(frozenset({"https://311.testville.example"}), frozenset()),
                           RateLimit(6000, 1000), today=lambda: date(2026, 12, 1))
+    now = [0.0]
+    collector.store.clock = lambda: now[0]
     body = b'{"v": 1, "type": "search", "lang": "en", "query": "pothole", "results": 2, "opened": null}'
     origin = "https://311.testville.example"
     assert collector.receive("198.51.100.1", origin, body) == 204
@@ -178,13 +180,18 @@ def test_while_the_server_is_down_events_are_answered_503_and_then_stored_again(
         admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (USER,))
     try:
         assert collector.receive("198.51.100.1", origin, body) == 503
+        now[0] += 10
         assert collector.receive("198.51.100.1", origin, body) == 503
         assert collector.receive("198.51.100.1", origin, b"{") == 400  # still refused, not counted there
     finally:
         with pg_cluster.admin() as admin:
             admin.execute(f"ALTER ROLE {USER} LOGIN")
+    # the server is back, but the last attempt failed less than RETRY_SECONDS ago: no new one yet,
+    # so that requests do not wait for connection attempts one after another
+    assert collector.receive("198.51.100.1", origin, body) == 503
+    now[0] += 10
     assert collector.receive("198.51.100.1", origin, body) == 204
-    assert collector.counts == {"stored": 2, "unavailable": 2, "not_json": 1}
+    assert collector.counts == {"stored": 2, "unavailable": 3, "not_json": 1}
     assert collector.store.count() == 2
     err = capsys.readouterr().err
     assert err.count("warning: the database cannot be reached") == 1  # once, not per event

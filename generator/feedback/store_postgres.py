@@ -5,13 +5,16 @@ made on first use, and the same answers.
 Any number of collectors may share one database: the tables are made under an advisory lock,
 an event is one INSERT and a refusal one atomic upsert. Inside one collector the server's threads
 share one connection, one statement at a time. A connection the server dropped is opened again on
-the next statement (which is tried once more); while the server cannot be reached, Unavailable.
+the next statement (which is tried once more); while the server cannot be reached, Unavailable,
+at once: a new connection is tried at most every RETRY_SECONDS, so that requests do not queue up
+behind connection attempts.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import date, timedelta
 from typing import Callable, TypeVar
 
@@ -22,6 +25,7 @@ from generator.feedback.database import Unavailable, redact
 
 T = TypeVar("T")
 CONNECT_TIMEOUT = 10  # seconds, unless the URL says (connect_timeout=N)
+RETRY_SECONDS = 5.0  # after a failed connection, the next attempt waits this long
 SCHEMA_LOCK = 3110019  # the advisory lock collectors take to make the tables, one at a time
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS events (
@@ -47,8 +51,10 @@ class PostgresStore:
     def __init__(self, url: str):
         self.url = url
         self.path = None  # no file
+        self.clock: Callable[[], float] = time.monotonic
         self._lock = threading.Lock()
         self._conn: psycopg.Connection | None = None
+        self._failed: tuple[float, str] | None = None  # when the last connection failed, and why
         with self._lock:
             self._connect()
             try:
@@ -67,13 +73,17 @@ class PostgresStore:
         return all(name is not None for name in row)
 
     def _connect(self) -> None:
+        if self._failed and self.clock() - self._failed[0] < RETRY_SECONDS:
+            raise Unavailable(self._failed[1])
         try:
             params = {} if "connect_timeout" in conninfo.conninfo_to_dict(self.url) else \
                 {"connect_timeout": CONNECT_TIMEOUT}
             self._conn = psycopg.connect(self.url, autocommit=True, **params)
         except psycopg.Error as exc:
             self._conn = None
-            raise Unavailable(redact(exc, self.url)) from None
+            self._failed = (self.clock(), redact(exc, self.url))
+            raise Unavailable(self._failed[1]) from None
+        self._failed = None
 
     def _drop(self) -> None:
         if self._conn is not None:
