@@ -17,7 +17,7 @@ from feedback_databases import PASSWORD, USER, database, pg_cluster, pg_url  # n
 from feedback_tree import FILES
 
 from generator.feedback.collector import Collector, RateLimit
-from generator.feedback.database import open_store
+from generator.feedback.database import Unavailable, open_store
 from generator.feedback.events import Origins
 
 ORIGINS = ["--public-origin", "https://311.testville.example", "--agent-origin",
@@ -103,6 +103,10 @@ def test_a_role_that_may_only_read_and_write_the_tables_runs_the_collector(pg_cl
     store.add(date(2026, 12, 1), "public", SEARCH)
     store.refuse(date(2026, 12, 1), "rate")
     assert (store.count(), store.refusals(), store.prune(date(2026, 12, 31), 1)) == (1, {"rate": 1}, 1)
+    with pg_cluster.admin(dbname) as admin:  # a right taken away: Unavailable (503), no traceback
+        admin.execute("REVOKE INSERT ON events FROM collector")
+    with pytest.raises(Unavailable, match="permission denied for table events"):
+        store.add(date(2026, 12, 1), "public", SEARCH)
     store.close()
 
 

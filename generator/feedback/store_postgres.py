@@ -99,7 +99,7 @@ class PostgresStore:
                     self._connect()
                 try:
                     return work(self._conn)
-                except psycopg.OperationalError as exc:
+                except psycopg.Error as exc:  # a dropped connection; or the tables or rights gone
                     if not self._conn.broken or attempt == 2:
                         raise Unavailable(redact(exc, self.url)) from None
             raise AssertionError("unreachable")
