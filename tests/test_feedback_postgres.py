@@ -27,10 +27,12 @@ SEARCH = {"v": 1, "type": "search", "lang": "en", "query": "pothole", "results":
 SECRETS = [PASSWORD, quote(PASSWORD, safe=""), "s3cret", "Pw%"]
 
 
-def free_port() -> int:
+@pytest.fixture
+def closed_port():
+    """A loopback port held for the test and not listening: a connection to it is refused."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        yield s.getsockname()[1]
 
 
 def one_line_without_password(output: str) -> str:
@@ -49,9 +51,9 @@ def needs_psycopg() -> None:
         missing("psycopg, kb's [postgresql] extra, is not installed")
 
 
-def test_a_server_that_cannot_be_reached_is_one_line_and_exit_1(kb, make_tree):
+def test_a_server_that_cannot_be_reached_is_one_line_and_exit_1(kb, make_tree, closed_port):
     needs_psycopg()
-    url = f"postgresql://{USER}:{quote(PASSWORD, safe='')}@127.0.0.1:{free_port()}/feedback"
+    url = f"postgresql://{USER}:{quote(PASSWORD, safe='')}@127.0.0.1:{closed_port}/feedback"
     shown = f"postgresql://{USER}:***@127.0.0.1:"
     proc = subprocess.run([sys.executable, "-m", "generator", "feedback", "serve", "--db", url,
                            "--port", "0", *ORIGINS], capture_output=True, text=True, timeout=60)
@@ -71,9 +73,9 @@ def test_a_server_that_cannot_be_reached_is_one_line_and_exit_1(kb, make_tree):
     "postgresql://kb:s3cret%3A%40%2FPw%25@[::1/feedback",  # libpq quotes the whole URL back
     "postgresql://kb@127.0.0.1:{port}/feedback?password=s3cret%3A%40%2FPw%25&sslmode=bogus",
 ])
-def test_a_wrong_url_never_shows_its_password(kb, make_tree, url):
+def test_a_wrong_url_never_shows_its_password(kb, make_tree, closed_port, url):
     needs_psycopg()
-    result = kb("feedback", "report", "--root", make_tree(FILES), "--db", url.format(port=free_port()))
+    result = kb("feedback", "report", "--root", make_tree(FILES), "--db", url.format(port=closed_port))
     assert result.exit_code == 1
     assert "***" in one_line_without_password(result.output)
 
@@ -111,10 +113,10 @@ def test_a_role_that_may_only_read_and_write_the_tables_runs_the_collector(pg_cl
 
 
 def test_without_the_extra_postgresql_says_how_to_install_it_and_sqlite_works(kb, make_tree, tmp_path,
-                                                                              monkeypatch):
+                                                                              monkeypatch, closed_port):
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if psycopg were not installed
     monkeypatch.delitem(sys.modules, "generator.feedback.store_postgres", raising=False)
-    url = f"postgresql://{USER}:{quote(PASSWORD, safe='')}@127.0.0.1:{free_port()}/feedback"
+    url = f"postgresql://{USER}:{quote(PASSWORD, safe='')}@127.0.0.1:{closed_port}/feedback"
     result = kb("feedback", "serve", "--db", url, "--port", "0", *ORIGINS)
     assert result.exit_code == 1
     line = one_line_without_password(result.output)
