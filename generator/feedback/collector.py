@@ -1,8 +1,8 @@
 """`kb feedback serve`: the small HTTP service that receives the pages' events.
 
 Python's own http.server and sqlite3: a city can run it as it is, with nothing to install beside
-kb, behind its web server (docs/feedback.md); or PostgreSQL (database.py), when the server cannot
-be reached the event is answered 503. It takes POST /events (or /) with a text/plain JSON
+kb, behind its web server (docs/feedback.md); or PostgreSQL (database.py), whose server may be
+away for a while: events are then answered 503. It takes POST /events (or /) with a text/plain JSON
 body, decides the audience by the Origin header, validates the event (events.accept), limits the
 size and the rate per client, and stores the event with the day it arrived. It stores no address:
 a client's rate is kept in memory under a keyed hash of its address whose key is random and
