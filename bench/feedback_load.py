@@ -1,7 +1,7 @@
 """Load on the feedback collector, on loopback and bounded: is anything lost, does memory stay
 flat, are the hostile events refused and counted?
 
-    .venv/bin/python bench/feedback_load.py [--rate 200] [--seconds 30] [--clients 100]
+    .venv/bin/python bench/feedback_load.py [--rate 200] [--seconds 30] [--clients 100] [--db URL]
 
 Starts `kb feedback serve` (the real command, --forwarded so that each simulated client has its
 own address in X-Forwarded-For; --rate 600 a minute and --burst 20 per client) on a fresh
@@ -12,6 +12,9 @@ schema, from another origin, claiming the agent audience from the public site), 
 client sends 20 events a second, past its rate. Prints what was sent, answered, stored and
 refused by reason, the events lost (good events answered 204 but not in the database, or not
 answered), and the collector's memory (resident set, sampled each second).
+
+The database is a new SQLite file, or with --db postgresql://... an empty PostgreSQL database
+(kb's [postgresql] extra; the server's own memory is not counted).
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ import json
 import os
 import queue
 import random
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -32,6 +34,8 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from generator.feedback.database import is_url, open_store, shown  # noqa: E402 - the repository's kb
 PUBLIC, AGENT = "https://311.bench.example", "https://agents.bench.example"
 
 
@@ -73,12 +77,18 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30.0, help="how long [30]")
     ap.add_argument("--clients", type=int, default=100, help="simulated clients [100]")
     ap.add_argument("--workers", type=int, default=8, help="connections sending at once [8]")
+    ap.add_argument("--db", help="an empty postgresql:// database [a new SQLite file]")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="kb-feedback-bench-"))
-    db = tmp / "feedback.sqlite3"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "feedback", "serve", "--db", str(db),
+    db = args.db if args.db and is_url(args.db) else tmp / "feedback.sqlite3"
+    if is_url(db):
+        store = open_store(db)
+        if store.count() or store.refusals():
+            sys.exit(f"{shown(db)}: not empty; give an empty database")
+        store.close()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "KB_FEEDBACK_DB": str(db)}  # a password stays out of ps
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "feedback", "serve",
                              "--port", "0", "--public-origin", PUBLIC, "--agent-origin", AGENT,
                              "--forwarded", "--rate", "600", "--burst", "20", "--retention-days", "30"],
                             stderr=subprocess.PIPE, text=True, env=env, cwd=tmp)
@@ -152,13 +162,21 @@ def main() -> None:
     conn.close()
     proc.terminate()
     proc.wait(timeout=10)
-    with sqlite3.connect(db) as con:
-        stored = con.execute("SELECT count(*) FROM events").fetchone()[0]
-        refused = dict(con.execute("SELECT reason, sum(n) FROM refused GROUP BY reason").fetchall())
+    store = open_store(db)
+    stored, refused = store.count(), store.refusals()
+    store.close()
+    if is_url(db):
+        import psycopg  # the [postgresql] extra, there since the collector used it
+
+        with psycopg.connect(db) as con:
+            raw = "\n".join(str(row) for table in ("events", "refused")
+                            for row in con.execute(f"SELECT * FROM {table}")).encode()
+    else:
         raw = db.read_bytes() + (Path(str(db) + "-wal").read_bytes() if Path(str(db) + "-wal").exists() else b"")
 
     good_ok = answers[("good", 204)]
     abusive_ok = answers[("abusive", 204)]
+    print(f"database: {shown(db)}")
     print(f"sent {sum(sent.values())} events in {elapsed:.1f} s ({sum(sent.values()) / elapsed:.0f}/s): "
           f"{sent['good']} good from {args.clients} clients, {sum(v for k, v in sent.items() if k.startswith('hostile'))} "
           f"hostile, {sent['abusive']} from one client past its rate")

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what kb needs into .venv (and, with --test, what the tests need, Chromium included).
+# Installs what kb needs into .venv (and, with --test, what the tests need: Chromium and
+# PostgreSQL's server from Debian, the [postgresql] extra).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0
@@ -10,7 +11,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
 if [ $want_test = 1 ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,properdocs,zensical]"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,properdocs,zensical,postgresql]"
 else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
 fi
@@ -21,6 +22,9 @@ if [ $want_test = 1 ]; then
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
   command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
   command -v node >/dev/null 2>&1 || need+=(nodejs)
+  # the feedback tests start their own server from these (initdb, pg_ctl); about 16 s to install
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 \
+    || need+=(postgresql)
   if [ ${#need[@]} -gt 0 ]; then
     as_root=()
     [ "$(id -u)" = 0 ] || { sudo -n true 2>/dev/null && as_root=(sudo -n); }
@@ -29,7 +33,7 @@ if [ $want_test = 1 ]; then
       "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
         apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
     else
-      echo "The browser tests need: ${need[*]} (Debian packages). Install them with:" >&2
+      echo "The browser and PostgreSQL tests need: ${need[*]} (Debian packages). Install them with:" >&2
       echo "  sudo apt-get install --no-install-recommends ${need[*]}" >&2
     fi
   fi

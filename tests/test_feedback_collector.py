@@ -1,6 +1,7 @@
 """kb feedback serve: the collector on loopback, with hostile events. It must store what the pages
 send and refuse (and count) the rest: too large, not JSON, not the schema, from another origin,
-claiming the agent audience from the public site, too many from one client. It keeps no address."""
+claiming the agent audience from the public site, too many from one client. It keeps no address.
+Each test runs on both databases: SQLite and PostgreSQL (feedback_databases.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import threading
 from datetime import date
 
 import pytest
+from feedback_databases import database, everything_stored, pg_cluster, pg_url  # noqa: F401 - fixtures
 
 from generator.feedback.collector import Collector, RateLimit, make_server
+from generator.feedback.database import open_store
 from generator.feedback.events import Origins
-from generator.feedback.store import Store
 
 PUBLIC = "https://311.testville.example"
 AGENT = "https://agents.testville.example"
@@ -26,23 +28,24 @@ WRONG = {"v": 1, "type": "report", "report": "wrong", "lang": "en",
 
 
 @pytest.fixture
-def collector(tmp_path):
+def collector(database):
     made = []
 
     def start(rate: float = 6000.0, burst: float = 1000.0, max_body: int = 4096):
-        store = Store(tmp_path / "feedback.sqlite3")
+        store = open_store(database)
         c = Collector(store, Origins(frozenset({PUBLIC}), frozenset({AGENT})), RateLimit(rate, burst),
                       max_body, today=lambda: date(2026, 12, 1))
         server = make_server(c, "127.0.0.1", 0)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        c.port = server.server_address[1]
-        made.append(server)
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()  # quick to stop
+        c.port, c.db = server.server_address[1], database
+        made.append((server, store))
         return c
 
     yield start
-    for server in made:
+    for server, store in made:
         server.shutdown()
         server.server_close()
+        store.close()
 
 
 def post(port: int, body, origin: str | None = PUBLIC, path: str = "/events",
@@ -69,8 +72,8 @@ def test_good_events_are_stored_with_the_audience_their_origin_decides(collector
         ("2026-12-01", "agent", "search"), ("2026-12-01", "agent", "report"),
         ("2026-12-01", "agent", "report")]
     assert rows[1][2]["note"] == "no hours"
-    raw = (c.store.path and open(c.store.path, "rb").read())
-    assert b"127.0.0.1" not in raw  # no address is stored
+    raw = everything_stored(c.db)
+    assert b"pothole-repair" in raw and b"127.0.0.1" not in raw  # no address is stored
 
 
 @pytest.mark.parametrize("body, origin, reason, status", [
@@ -84,6 +87,8 @@ def test_good_events_are_stored_with_the_audience_their_origin_decides(collector
     ({**SEARCH, "opened": {"kind": "service", "id": "../etc/passwd", "rank": 1}}, PUBLIC, "invalid", 400),
     ({**VOTE, "note": "n" * 1001}, PUBLIC, "invalid", 400),
     ({**SEARCH, "v": 2}, PUBLIC, "invalid", 400),
+    (b'{"v": 1, "type": "search", "lang": "en", "query": "\\ud800", "results": 0, "opened": null}',
+     PUBLIC, "invalid", 400),  # half a UTF-16 pair: not text any database can store
     ({"v": 1, "type": "report", "report": "wrong", "lang": "en"}, AGENT, "invalid", 400),
     (SEARCH, "https://evil.example", "origin", 403),
     (SEARCH, None, "origin", 403),
@@ -121,7 +126,7 @@ def test_one_client_past_its_rate_is_refused_and_others_are_not_held_back(collec
     assert c.store.refusals() == {"rate": 3}
 
 
-def test_the_rate_is_kept_under_a_hash_whose_key_changes_and_no_address(collector):
+def test_the_rate_is_kept_under_a_hash_whose_key_changes_and_no_address():
     limit = RateLimit(per_minute=60, burst=1, clock=lambda: 0.0)
     assert limit.allow("203.0.113.7")
     assert not limit.allow("203.0.113.7")
@@ -164,12 +169,37 @@ def test_a_few_hundred_events_on_loopback_are_all_stored(collector):
     assert c.store.refusals() == {"invalid": 40}
 
 
-def test_prune_deletes_what_is_older_than_the_retention(tmp_path):
-    store = Store(tmp_path / "f.sqlite3")
+def test_prune_deletes_what_is_older_than_the_retention(database):
+    store = open_store(database)
     store.add(date(2026, 1, 1), "public", SEARCH)
     store.add(date(2026, 11, 30), "public", SEARCH)
+    store.refuse(date(2026, 1, 1), "rate")
+    store.refuse(date(2026, 11, 30), "invalid")
     assert store.prune(date(2026, 12, 1), 30) == 1
     assert [day for day, _, _ in store.events()] == ["2026-11-30"]
+    assert store.refusals() == {"invalid": 1}
+    assert store.prune(date(2026, 12, 1), 30) == 0
+    store.close()
+
+
+def test_the_database_keeps_an_event_as_it_came_and_answers_by_day(database):
+    """Notes with quotes, SQL, markup, a NUL and every script come back as they were sent."""
+    notes = ["'); DROP TABLE events; --", "<b>x</b> \\ \" %s ?", "a\x00b", "قطع الأشجار 木 😀"]
+    store = open_store(database)
+    for i, note in enumerate(notes):
+        store.add(date(2026, 11, 1 + i), "public", {**VOTE, "note": note, "audience": "public"})
+    for reason in ("rate", "rate", "origin"):
+        store.refuse(date(2026, 11, 1), reason)
+    store.refuse(date(2026, 11, 3), "rate")
+    assert [e["note"] for _, _, e in store.events()] == notes
+    assert [day for day, _, _ in store.events(date(2026, 11, 3))] == ["2026-11-03", "2026-11-04"]
+    assert store.count() == 4
+    assert store.refusals() == {"origin": 1, "rate": 3}
+    assert store.refusals(date(2026, 11, 2)) == {"rate": 1}
+    store.close()
+    again = open_store(database)  # the tables are made once: opening again keeps what is there
+    assert again.count() == 4
+    again.close()
 
 
 def test_a_refused_event_leaves_a_kept_alive_connection_usable(collector):

@@ -1,6 +1,7 @@
 """kb feedback report: each signal under the department that owns the content, with the file to
 edit and its line; searches grouped by their words; words no content or thesaurus term has;
-recall on the opened searches; HTML that escapes everything from events. kb feedback prune."""
+recall on the opened searches; HTML that escapes everything from events. kb feedback prune.
+On both databases, SQLite and PostgreSQL (feedback_databases.py), with the same answers."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import json
 from datetime import date
 
 import pytest
+from feedback_databases import database, pg_cluster, pg_url  # noqa: F401 - fixtures
 from feedback_tree import FILES
 
-from generator.feedback.store import Store
+from generator.feedback.database import open_store, shown
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -50,14 +52,17 @@ EVENTS = [
 ]
 
 
-@pytest.fixture
-def city(make_tree, tmp_path):
-    root = make_tree(FILES)
-    store = Store(tmp_path / "f.sqlite3")
+def fill(db):
+    store = open_store(db)
     for day, audience, event in EVENTS:
         store.add(day, audience, {**event, "audience": audience})
     store.close()
-    return root, tmp_path / "f.sqlite3"
+    return db
+
+
+@pytest.fixture
+def city(make_tree, database):
+    return make_tree(FILES), fill(database)
 
 
 def run_report(kb, city, *args):
@@ -143,4 +148,22 @@ def test_prune_deletes_events_past_the_retention(kb, city, monkeypatch):
     result = kb("feedback", "prune", "--root", root, "--db", db, "--older-than", "0")
     assert result.exit_code == 0
     assert "left" in result.output
-    assert Store(db).count() == 0
+    store = open_store(db)
+    assert store.count() == 0
+    store.close()
+
+
+def test_report_and_prune_say_the_same_on_sqlite_and_postgresql(kb, make_tree, tmp_path, pg_url):
+    root = make_tree(FILES)
+    dbs = {"sqlite": fill(tmp_path / "f.sqlite3"), "postgresql": fill(pg_url)}
+    said = {}
+    for name, db in dbs.items():
+        said[name] = [kb("feedback", "report", "--root", root, "--db", db, *args).output for args in (
+            ["--format", "text"], ["--format", "json"], ["--format", "html"],
+            ["--format", "json", "--since", "2026-11-05", "--owner", "public-works"])]
+        result = kb("feedback", "prune", "--root", root, "--db", db, "--older-than", "30")
+        said[name].append(result.output.replace(shown(db), "DB"))
+        said[name].append(kb("feedback", "report", "--root", root, "--db", db, "--format", "json").output)
+    assert said["sqlite"] == said["postgresql"]
+    assert "Public Works (public-works)" in said["sqlite"][0]
+    assert said["sqlite"][-2].startswith("Deleted ") and "from DB;" in said["sqlite"][-2]

@@ -11,7 +11,10 @@ import sys
 
 import pytest
 from conftest import ENGINES, MKDOCS_YML
+from feedback_databases import PASSWORD, database, pg_cluster, pg_url  # noqa: F401 - fixtures
 from feedback_tree import FILES, with_feedback
+
+from generator.feedback.database import open_store, shown
 
 
 @pytest.mark.parametrize("setting, message", [
@@ -62,17 +65,17 @@ def test_without_feedback_the_setting_is_not_published(make_tree, tmp_path):
     assert not list(public.rglob("*feedback*"))
 
 
-def test_kb_feedback_serve_takes_events_from_the_sites_origins(make_tree, tmp_path):
+def test_kb_feedback_serve_takes_events_from_the_sites_origins(make_tree, database):
     root = make_tree({**FILES, "mkdocs.yml": with_feedback(
         MKDOCS_YML, "https://feedback.testville.example/events",
         agent_site_url="https://agents.testville.example/")})
-    db = tmp_path / "f.sqlite3"
     proc = subprocess.Popen([sys.executable, "-m", "generator", "feedback", "serve", "--root", str(root),
-                             "--db", str(db), "--port", "0"], stderr=subprocess.PIPE, text=True)
+                             "--db", str(database), "--port", "0"], stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stderr.readline()
-        assert "public origin https://311.testville.example; agent origin https://agents.testville.example; " \
-               "events kept 90 days" in line
+        assert f"/events into {shown(database)}; public origin https://311.testville.example; agent " \
+               "origin https://agents.testville.example; events kept 90 days" in line
+        assert PASSWORD not in line and "s3cret" not in line
         port = int(line.split("http://127.0.0.1:", 1)[1].split("/", 1)[0])
         event = {"v": 1, "type": "report", "report": "nothing_fits", "lang": "en", "query": "x"}
         statuses = []
@@ -85,6 +88,9 @@ def test_kb_feedback_serve_takes_events_from_the_sites_origins(make_tree, tmp_pa
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    store = open_store(database)
+    assert [(aud, e["report"]) for _, aud, e in store.events()] == [("agent", "nothing_fits")]
+    store.close()
 
 
 def test_serve_warns_when_the_agent_site_shares_the_public_origin(make_tree, tmp_path):

@@ -21,16 +21,36 @@ from generator.feedback.collector import (
     prune_daily,
     utc_today,
 )
+from generator.feedback.database import Unavailable, is_url, open_store, shown
 from generator.feedback.events import MAX_BODY, Origins, origin_of
-from generator.feedback.store import Store
 from generator.formats import search_index
 from generator.pipeline.build import Checked, check
 from generator.pipeline.model import build_site
 from generator.pipeline.thesaurus import for_language
 from generator.pipeline.translate import in_language
 
-DB = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("feedback.sqlite3"),
-                  show_default=True, help="The collector's SQLite database.")
+
+class _Database(click.ParamType):
+    """A postgresql:// URL as it is, else a SQLite file's path (not a folder)."""
+
+    name = "PATH|URL"
+
+    def convert(self, value, param, ctx):
+        if is_url(value):
+            return value
+        return click.Path(dir_okay=False, path_type=Path).convert(value, param, ctx)
+
+
+DB = click.option("--db", type=_Database(), default=Path("feedback.sqlite3"), show_default=True,
+                  envvar="KB_FEEDBACK_DB", show_envvar=True,
+                  help="The collector's database: a SQLite file, or a postgresql://USER@HOST/DB URL "
+                       "(kb's [postgresql] extra; the password from ~/.pgpass, PGPASSWORD, or the URL "
+                       "in KB_FEEDBACK_DB, not on the command line).")
+
+
+def _must_exist(db: Path | str) -> None:
+    if not is_url(db) and not Path(db).is_file():
+        raise KbError(f"{db}: no such database; give the collector's with --db")
 
 
 @click.group("feedback")
@@ -83,23 +103,24 @@ def _origins(checked: Checked | None, public: tuple[str, ...], agent: tuple[str,
               help="Behind a proxy: rate-limit by the last X-Forwarded-For address.")
 @click.option("--retention-days", type=click.IntRange(1, 3650), default=None,
               help="Delete events older than this, daily [default: extra.kb.feedback.retention_days, else 180].")
-def serve_cli(root: Path, db: Path, host: str, port: int, public: tuple[str, ...], agent: tuple[str, ...],
+def serve_cli(root: Path, db: Path | str, host: str, port: int, public: tuple[str, ...], agent: tuple[str, ...],
               rate: float, burst: float, max_body: int, forwarded: bool, retention_days: int | None) -> None:
-    """Receive the pages' events and store them in a SQLite database."""
+    """Receive the pages' events and store them in a SQLite or PostgreSQL database."""
     checked = _settings(root) if not (public and agent) or retention_days is None else None
     origins, notes = _origins(checked, public, agent)
     feedback = checked.config.feedback if checked else None
     retention = retention_days or (feedback.retention_days if feedback else 180)
-    collector = Collector(Store(db), origins, RateLimit(rate, burst), max_body, forwarded)
+    collector = Collector(open_store(db), origins, RateLimit(rate, burst), max_body, forwarded)
     try:
         server = make_server(collector, host, port)
     except OSError as exc:
+        collector.store.close()
         raise KbError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     stop = threading.Event()
     prune_daily(collector, retention, stop)
     for note in notes:
         click.echo(f"warning: {note}", err=True)
-    click.echo(f"Collecting at http://{host}:{server.server_address[1]}/events into {db}; public "
+    click.echo(f"Collecting at http://{host}:{server.server_address[1]}/events into {shown(db)}; public "
                f"origin {', '.join(sorted(origins.public))}; agent origin "
                f"{', '.join(sorted(origins.agent)) or 'none'}; events kept {retention} days. "
                f"Ctrl+C stops.", err=True)
@@ -119,20 +140,23 @@ def serve_cli(root: Path, db: Path, host: str, port: int, public: tuple[str, ...
 @click.option("--older-than", "days", type=click.IntRange(0, 3650), default=None,
               help="Delete events that arrived more than DAYS days ago "
                    "[default: extra.kb.feedback.retention_days].")
-def prune_cli(root: Path, db: Path, days: int | None) -> None:
+def prune_cli(root: Path, db: Path | str, days: int | None) -> None:
     """Delete old events (the collector also does it once a day)."""
     if days is None:
         checked = _settings(root)
         if checked is None or checked.config.feedback is None:
             raise click.UsageError("give --older-than DAYS (no extra.kb.feedback.retention_days)")
         days = checked.config.feedback.retention_days
-    if not db.is_file():
-        raise KbError(f"{db}: no such database; give the collector's with --db")
-    store = Store(db)
-    n = store.prune(utc_today(), days)
-    left = store.count()
-    store.close()
-    click.echo(f"Deleted {n} events older than {days} days from {db}; {left} left.", err=True)
+    _must_exist(db)
+    store = open_store(db)
+    try:
+        n = store.prune(utc_today(), days)
+        left = store.count()
+    except Unavailable as exc:
+        raise KbError(f"{shown(db)}: cannot use the database: {exc}") from None
+    finally:
+        store.close()
+    click.echo(f"Deleted {n} events older than {days} days from {shown(db)}; {left} left.", err=True)
 
 
 class _Searches:
@@ -175,18 +199,21 @@ class _Searches:
 @click.option("--owner", default=None, help="Only this owning department (its id).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
               show_default=True)
-def report_cli(root: Path, db: Path, since: datetime | None, owner: str | None, fmt: str) -> None:
+def report_cli(root: Path, db: Path | str, since: datetime | None, owner: str | None, fmt: str) -> None:
     """What residents and agents said, per owning department, with the files to edit."""
-    if not db.is_file():
-        raise KbError(f"{db}: no such database; give the collector's with --db")
+    _must_exist(db)
     checked = check(root)
     depts = sorted(d.id for d in checked.tree.of("department"))
     if owner is not None and owner not in depts:
         raise click.BadParameter(f"'{owner}' is not a department (catalog/departments/ has: "
                                  f"{', '.join(depts)})", param_hint="--owner")
-    store = Store(db)
-    events = store.events(since.date() if since else None)
-    store.close()
+    store = open_store(db)
+    try:
+        events = store.events(since.date() if since else None)
+    except Unavailable as exc:
+        raise KbError(f"{shown(db)}: cannot use the database: {exc}") from None
+    finally:
+        store.close()
     thesauri: dict[str, object] = {}
 
     def thesaurus(lang: str):

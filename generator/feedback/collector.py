@@ -1,7 +1,8 @@
 """`kb feedback serve`: the small HTTP service that receives the pages' events.
 
 Python's own http.server and sqlite3: a city can run it as it is, with nothing to install beside
-kb, behind its web server (docs/feedback.md). It takes POST /events (or /) with a text/plain JSON
+kb, behind its web server (docs/feedback.md); or PostgreSQL (database.py), whose server may be
+away for a while: events are then answered 503. It takes POST /events (or /) with a text/plain JSON
 body, decides the audience by the Origin header, validates the event (events.accept), limits the
 size and the rate per client, and stores the event with the day it arrived. It stores no address:
 a client's rate is kept in memory under a keyed hash of its address whose key is random and
@@ -14,6 +15,7 @@ import hashlib
 import hmac
 import json
 import os
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,8 +23,8 @@ from datetime import date, datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
+from generator.feedback.database import EventStore, Unavailable
 from generator.feedback.events import MAX_BODY, Origins, Refused, accept
-from generator.feedback.store import Store
 
 PATHS = ("/", "/events")
 SALT_SECONDS = 3600  # the key of the clients' hashes changes this often (and the buckets go)
@@ -68,7 +70,7 @@ class RateLimit:
 
 @dataclass
 class Collector:
-    store: Store
+    store: EventStore
     origins: Origins
     limit: RateLimit = field(default_factory=RateLimit)
     max_body: int = MAX_BODY
@@ -76,10 +78,23 @@ class Collector:
     today: Callable[[], date] = utc_today
     counts: dict[str, int] = field(default_factory=dict)  # since start: stored and refused by reason
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _down: bool = False  # the database could not be reached the last time it was written
 
     def count(self, what: str) -> None:
         with self._lock:
             self.counts[what] = self.counts.get(what, 0) + 1
+
+    def _database(self, problem: Unavailable | None) -> None:
+        """Say on stderr, once, when the database stops answering and when it is back."""
+        with self._lock:
+            if self._down == (problem is not None):
+                return
+            self._down = problem is not None
+        if problem is not None:
+            print(f"warning: the database cannot be reached ({problem}); events are answered 503 "
+                  f"until it is back", file=sys.stderr, flush=True)
+        else:
+            print("the database is back; events are stored again", file=sys.stderr, flush=True)
 
     def receive(self, client: str, origin: str | None, body: bytes | None) -> int:
         """Handle one POST (body None: no length, or longer than max_body, and not read); the
@@ -92,9 +107,18 @@ class Collector:
             audience, event = accept(body, origin, self.origins, self.max_body)
         except Refused as refused:
             self.count(refused.reason)
-            self.store.refuse(self.today(), refused.reason)
+            try:
+                self.store.refuse(self.today(), refused.reason)
+            except Unavailable as problem:
+                self._database(problem)
             return refused.status
-        self.store.add(self.today(), audience, event)
+        try:
+            self.store.add(self.today(), audience, event)
+        except Unavailable as problem:  # a PostgreSQL server down: the event is not kept
+            self.count("unavailable")
+            self._database(problem)
+            return 503
+        self._database(None)
         self.count("stored")
         return 204
 
@@ -149,7 +173,11 @@ def handler_for(collector: Collector) -> type[BaseHTTPRequestHandler]:
             if path == "/stats":  # counts only: nothing about anyone
                 with collector._lock:
                     counts = dict(collector.counts)
-                body = json.dumps({"since_start": counts, "stored": collector.store.count()},
+                try:
+                    stored = collector.store.count()
+                except Unavailable:
+                    stored = None
+                body = json.dumps({"since_start": counts, "stored": stored},
                                   sort_keys=True).encode() + b"\n"
                 return self._answer(200, body, "application/json")
             self._answer(404)
@@ -170,7 +198,11 @@ def prune_daily(collector: Collector, retention_days: int, stop: threading.Event
     """A thread that deletes events past the retention once at start and then once a day."""
     def run() -> None:
         while not stop.is_set():
-            collector.store.prune(collector.today(), retention_days)
+            try:
+                collector.store.prune(collector.today(), retention_days)
+            except Unavailable:
+                stop.wait(3600)  # the database is down: try again in an hour
+                continue
             stop.wait(86400)
     thread = threading.Thread(target=run, name="kb-feedback-prune", daemon=True)
     thread.start()

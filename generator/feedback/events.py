@@ -60,6 +60,16 @@ class Origins:
         return None
 
 
+def _is_text(event: dict) -> bool:
+    """False when a string holds half of a UTF-16 pair (JSON's \\ud800 escapes): no database
+    can store it as text."""
+    try:
+        json.dumps(event, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema_rs.Draft202012Validator:
     return jsonschema_rs.Draft202012Validator(event_schema())
@@ -80,7 +90,7 @@ def accept(body: bytes, origin: str | None, origins: Origins, max_body: int = MA
         valid = isinstance(event, dict) and _validator().is_valid(event)
     except ValueError:
         valid = False
-    if not valid:
+    if not valid or not _is_text(event):
         raise Refused("invalid", 400)
     if event.get("audience", audience) != audience:
         raise Refused("audience", 403)
