@@ -217,3 +217,24 @@ def test_a_refused_event_leaves_a_kept_alive_connection_usable(collector):
     # too large to read ends the connection, and the answer says so
     assert statuses == [(204, None), (429, None), (429, "close")]
     assert c.store.refusals() == {"rate": 2}
+
+
+def test_a_sqlite_file_that_cannot_be_written_gets_503_and_one_warning_not_a_traceback(tmp_path, capsys):
+    store = open_store(tmp_path / "feedback.sqlite")
+    collector = Collector(store, Origins(frozenset({PUBLIC}), frozenset({AGENT})), RateLimit(6000, 1000),
+                          today=lambda: date(2026, 12, 1))
+    body = json.dumps(SEARCH).encode()
+    assert collector.receive("198.51.100.1", PUBLIC, body) == 204
+    store._db.execute("PRAGMA query_only = ON")  # as a full disk or a read-only file would
+    assert collector.receive("198.51.100.1", PUBLIC, body) == 503
+    assert collector.receive("198.51.100.1", PUBLIC, body) == 503
+    assert collector.receive("198.51.100.1", PUBLIC, b"{") == 400  # refused; its count not kept
+    store._db.execute("PRAGMA query_only = OFF")
+    assert collector.receive("198.51.100.1", PUBLIC, body) == 204
+    assert collector.counts == {"stored": 2, "unavailable": 2, "not_json": 1}
+    assert store.count() == 2
+    err = capsys.readouterr().err
+    assert err.count("warning: the database cannot be reached") == 1
+    assert "feedback.sqlite" in err and "Traceback" not in err
+    assert err.count("the database is back") == 1
+    store.close()

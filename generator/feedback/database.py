@@ -12,7 +12,6 @@ from typing import Protocol
 from urllib.parse import unquote
 
 from generator.errors import KbError
-from generator.feedback.store import Store
 
 SCHEMES = ("postgresql://", "postgres://")  # libpq takes both
 EXTRA = "pip install 'kb311[postgresql]'"
@@ -95,6 +94,9 @@ def open_store(db: str | Path) -> EventStore:
     """The store `--db` names, its tables made on first use. A URL that cannot be used (the
     extra not installed, the server not reached, the login refused) is a KbError: one line."""
     if not is_url(db):
+        # store.py raises this module's Unavailable: imported here, not at the top (no cycle)
+        from generator.feedback.store import Store
+
         return Store(db)
     try:
         # psycopg is an optional extra: loaded only when a postgresql:// database is asked for

@@ -9,8 +9,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+
+from generator.feedback.database import Unavailable
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -45,14 +49,25 @@ class Store:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The lock, and a write that fails (a full disk, a file made read-only, a database locked
+        too long by another program) as Unavailable: the collector answers 503, warns once and
+        goes on, as it does when a PostgreSQL server is away."""
+        with self._lock:
+            try:
+                yield
+            except sqlite3.OperationalError as exc:
+                raise Unavailable(f"{self.path}: {exc}") from None
+
     def add(self, day: date, audience: str, event: dict) -> None:
         body = json.dumps(event, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        with self._lock:
+        with self._writing():
             self._db.execute("INSERT INTO events(day, audience, type, body) VALUES (?, ?, ?, ?)",
                              (day.isoformat(), audience, event["type"], body))
 
     def refuse(self, day: date, reason: str) -> None:
-        with self._lock:
+        with self._writing():
             self._db.execute("INSERT INTO refused(day, reason, n) VALUES (?, ?, 1) "
                              "ON CONFLICT(day, reason) DO UPDATE SET n = n + 1",
                              (day.isoformat(), reason))
