@@ -85,9 +85,12 @@ def test_kb_feedback_serve_takes_events_from_the_sites_origins(make_tree, databa
             statuses.append(conn.getresponse().status)
             conn.close()
         assert statuses == [204, 403]
+        proc.terminate()  # a service manager's stop: a clean end, the database closed
+        assert proc.wait(timeout=10) == 0
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
     store = open_store(database)
     assert [(aud, e["report"]) for _, aud, e in store.events()] == [("agent", "nothing_fits")]
     store.close()

@@ -4,6 +4,7 @@ retention, and the report per owning department (docs/feedback.md)."""
 from __future__ import annotations
 
 import json
+import signal
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -124,11 +125,17 @@ def serve_cli(root: Path, db: Path | str, host: str, port: int, public: tuple[st
                f"origin {', '.join(sorted(origins.public))}; agent origin "
                f"{', '.join(sorted(origins.agent)) or 'none'}; events kept {retention} days. "
                f"Ctrl+C stops.", err=True)
+
+    def stopped(signum, frame):  # a service manager's stop (SIGTERM) ends it as Ctrl+C does
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stopped)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         stop.set()
         server.server_close()
         collector.store.close()
