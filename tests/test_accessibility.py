@@ -168,7 +168,7 @@ def small_site(tmp_path_factory):
     root = write_tree(base / "city", BASE_TREE)
     (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text("utf-8").replace(
         "  font: false\n",
-        "  font: false\n  features: [navigation.instant, search.suggest, search.highlight]\n"
+        "  font: false\n  features: [navigation.instant]\n"
         "  palette: {scheme: default, primary: indigo, accent: indigo}\n").replace(
         "      - {code: en, name: English}\n",
         "      - {code: en, name: English}\n      - {code: ar, name: العربية}\n"), "utf-8")
