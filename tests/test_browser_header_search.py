@@ -112,7 +112,7 @@ def test_the_keyboard_alone_opens_chooses_and_closes(browser, public):
     assert page.locator("[data-kb-search-az]").is_hidden()  # the no-script link gave way
     page.keyboard.press("s")
     dialog = page.get_by_role("dialog", name="What do you need help with?")
-    assert dialog.is_visible()
+    assert dialog.is_visible() and page.locator("#kb-header-q").input_value() == ""  # the key opened it
     page.keyboard.type("garbage not picked up", delay=10)
     dialog.locator(".kb-search-result").first.wait_for()
     page.keyboard.press("ArrowDown")
