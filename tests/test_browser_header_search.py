@@ -125,6 +125,12 @@ def test_the_keyboard_alone_opens_chooses_and_closes(browser, public):
     opener.focus()
     page.keyboard.press("Enter")
     assert dialog.is_visible() and page.evaluate("document.activeElement.id") == "kb-header-q"
+    box = dialog.bounding_box()
+    page.mouse.click(box["x"] + 4, box["y"] + box["height"] - 4)  # inside, on its edge: stays
+    assert dialog.is_visible()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 20)  # the backdrop
+    assert dialog.is_hidden()
+    opener.click()
     dialog.get_by_role("button", name="Close").click()
     assert dialog.is_hidden()
     assert page.evaluate("document.activeElement.hasAttribute('data-kb-search-open')")

@@ -185,7 +185,11 @@
     open.addEventListener("click", show);
     open.addEventListener("pointerenter", box.load); /* the index is on its way before the click */
     dialog.querySelector("[data-kb-search-close]").addEventListener("click", close);
-    dialog.addEventListener("click", function (e) { if (e.target === dialog) close(); }); /* the backdrop */
+    dialog.addEventListener("click", function (e) { /* on the backdrop, not the dialog's own margin */
+      var r = dialog.getBoundingClientRect();
+      if (e.target === dialog && (e.clientX < r.left || e.clientX > r.right || e.clientY < r.top
+                                  || e.clientY > r.bottom)) close();
+    });
     form.addEventListener("kb-search-opened", close);
     box.input.addEventListener("keydown", function (e) {
       if (e.key !== "Escape") return;
