@@ -1,4 +1,6 @@
-"""Helpers shared by the search benchmarks: a static server and Chromium (Debian's, offline)."""
+"""Helpers shared by the search benchmarks: a static server, Chromium (Debian's, offline), and
+the two search boxes they type into: kb's in the header of the sites, stock Material's in the
+baseline."""
 
 from __future__ import annotations
 
@@ -86,3 +88,25 @@ def ask(page, box, placeholder: str, query: str) -> list[str]:
     box.fill(query)
     box.press("End")
     return page.evaluate(RESULTS_JS, placeholder)
+
+
+def open_site_search(page, url: str):
+    """Load a page of a kb site and open the search in its header (kb/search/box.js) until its
+    index has loaded; returns the field."""
+    page.goto(url)
+    page.locator("[data-kb-search-open]").click()
+    page.wait_for_load_state("networkidle")
+    return page.locator("#kb-header-q")
+
+
+def ask_site(page, box, query: str) -> list[str]:
+    """Type a query into kb's search box; the result links, best first (the status line is
+    emptied first, and says the count once the results are shown)."""
+    status = "[data-kb-search-dialog] [role=status]"
+    box.fill("")
+    page.wait_for_function("(s) => document.querySelector(s).textContent === ''", arg=status)
+    box.fill(query)
+    page.wait_for_function("(s) => document.querySelector(s).textContent !== ''", arg=status,
+                           timeout=10000)
+    return page.eval_on_selector_all("[data-kb-search-dialog] .kb-search-result__title",
+                                     "links => links.map(a => a.href)")

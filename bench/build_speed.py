@@ -108,8 +108,8 @@ def kb_build(tree: Path, out: Path, audience: str, jobs: int, work: Path, name: 
 def baseline_projects(tree: Path, audiences: list[str], work: Path) -> list[Path]:
     """The same mkdocs projects, made plain: no hooks, no theme overrides, no kb extras (the
     interface strings of a language Material has none for stay: without them it cannot build),
-    and Material's own search, which reads every page (kb writes its index from the model and
-    tells Material to index nothing)."""
+    and Material's own search, which reads every page (kb's sites use no engine search: kb writes
+    its index from the model)."""
     projects = work / "baseline"
     subprocess.run([PY, "-c", PROJECTS, str(tree), str(projects), ",".join(audiences)], check=True,
                    env=env())
@@ -119,6 +119,7 @@ def baseline_projects(tree: Path, audiences: list[str], work: Path) -> list[Path
         cfg.pop("hooks", None)
         cfg.pop("extra_css", None)
         cfg.pop("extra_javascript", None)
+        cfg["plugins"] = ["search"]
         cfg["extra"] = {k: v for k, v in cfg.get("extra", {}).items() if k == "alternate"}
         cfg_file.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), "utf-8")
         for page in (cfg_file.parent / "docs").rglob("*.md"):
@@ -161,8 +162,8 @@ def sizes(out: Path) -> dict:
     lengths = sorted(p.stat().st_size for p in pages)
     big = sorted(((p.stat().st_size, str(p.relative_to(out))) for p in pages), reverse=True)[:5]
     index = {}
-    for idx in sorted(out.glob("*/*/search/search_index.json")):
-        lang = f"{idx.parent.parent.parent.name}/{idx.parent.parent.name}"
+    for idx in sorted(out.glob("*/api/v2/*/search.json")):  # kb's index, per audience and language
+        lang = f"{idx.parent.parent.parent.parent.name}/{idx.parent.name}"
         index[lang] = len(gzip.compress(idx.read_bytes(), 6))
     return {"pages": len(pages), "median_kb": statistics.median(lengths) / 1024,
             "p95_kb": lengths[int(len(lengths) * 0.95)] / 1024, "max_kb": lengths[-1] / 1024,
@@ -303,7 +304,7 @@ def markdown(r: dict) -> str:
         s = r["sizes"]
         lines.append(f"- page HTML: median {s['median_kb']:.1f} KB, 95th percentile {s['p95_kb']:.1f} KB, "
                      f"largest {s['max_kb']:.1f} KB, {s['over_60kb']} pages over 60 KB")
-        lines.append("- Material search index (gzip): " + ", ".join(
+        lines.append("- search index, api/v2 (gzip): " + ", ".join(
             f"{k} {v / 1024:.0f} KB" for k, v in s["search_index_gzip"].items()))
     return "\n".join(lines)
 

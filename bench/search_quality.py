@@ -1,20 +1,20 @@
 """Search quality: recall@1, recall@5 and mean reciprocal rank per language, measured.
 
     .venv/bin/python bench/search_quality.py [--root .] [--lang en --lang es ...]
-        [--engine material --engine baseline --engine kb] [--misses] [--sweep]
+        [--engine site --engine baseline --engine kb] [--misses] [--sweep]
 
 Builds the demo (both sites) into a temporary folder, then runs every query of
 bench/queries/<lang>.yaml (a query marked `audience: agent` runs on the agent site):
 
-* material: in headless Chromium through the site's real search box (Material's search with
-  kb's index tuning and query recipe);
+* site: in headless Chromium through the site's real search box (kb's, in the header of the
+  A to Z page: kb/search/rank.js over api/v2/<lang>/search.json);
 * baseline: the same, on stock Material search over the same services (and answers) as plain
   pages, name and description only, no tuning;
 * kb: against the prebuilt lunr index (api/v1/<lang>/search-index.json), as `kb search` does.
 
 A query counts as found at rank r when the r-th result is a page of one of its expected ids
 (services/<id>/, answers/<id>/ or departments/<id>/). --sweep also tries other field boosts of
-the site's Material index (by rewriting its config) and prints each setting's numbers.
+the prebuilt index and prints each setting's numbers.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from urllib.parse import urlparse
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ask, chromium, open_search, serve  # noqa: E402
+from _common import ask, ask_site, chromium, open_search, open_site_search, serve  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = Path(__file__).resolve().parent / "queries"
@@ -150,22 +150,24 @@ def run_kb(site: Path, lang: str, queries: list[dict]) -> list[list[str]]:
     return out
 
 
+def run_site_box(folder: Path, lang: str, queries: list[dict], browser) -> list[list[str]]:
+    with serve(folder) as base:
+        page = browser.new_page()
+        box = open_site_search(page, f"{base}{lang}/a-z/")
+        ranked = [[i for i in (id_of(h) for h in ask_site(page, box, q["q"])) if i] for q in queries]
+        page.close()
+    return ranked
+
+
 def run_sites(site: Path, lang: str, queries: list[dict], browser) -> list[list[str]]:
     """Each query on the site of its audience, in the real search box."""
     ranked: dict[int, list[str]] = {}
     for audience in ("public", "agent"):
         chosen = [(i, q) for i, q in enumerate(queries) if q["audience"] == audience]
         if chosen:
-            got = run_browser(site / audience, lang, [q for _, q in chosen], browser)
+            got = run_site_box(site / audience, lang, [q for _, q in chosen], browser)
             ranked.update({i: r for (i, _), r in zip(chosen, got)})
     return [ranked[i] for i in range(len(queries))]
-
-
-def set_fields(public: Path, lang: str, fields: dict) -> None:
-    path = public / lang / "search" / "search_index.json"
-    data = json.loads(path.read_text("utf-8"))
-    data["config"]["fields"] = {k: {"boost": v} for k, v in fields.items()}
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
 KB_SWEEP = [
@@ -205,17 +207,6 @@ def sweep_kb(root: Path, lang: str, queries: list[dict]) -> None:
         print(f"{lang} kb sweep {json.dumps(fields)}  {fmt(score(queries, ranked))}", flush=True)
 
 
-SWEEP = [
-    {"title": 1000, "keywords": 1000, "summary": 1, "text": 1},
-    {"title": 10, "keywords": 10, "summary": 1, "text": 1},
-    {"title": 5, "keywords": 10, "summary": 1, "text": 1},
-    {"title": 5, "keywords": 10, "summary": 3, "text": 1},
-    {"title": 5, "keywords": 10, "summary": 0.5, "text": 1},
-    {"title": 5, "keywords": 5, "summary": 2, "text": 1},
-    {"title": 10, "keywords": 20, "summary": 3, "text": 1},
-]
-
-
 def content_phrases(root: Path, lang: str) -> set[str]:
     """Every keyword, service name and answer title of the content, lowercased (a query equal
     to one of them is 'verbatim'; the rest test wording the content does not contain)."""
@@ -246,9 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", type=Path, default=REPO)
     ap.add_argument("--lang", action="append", dest="langs")
     ap.add_argument("--engine", action="append", dest="engines",
-                    choices=["material", "baseline", "kb"])
+                    choices=["site", "baseline", "kb"])
     ap.add_argument("--misses", action="store_true", help="List the queries not found first.")
-    ap.add_argument("--sweep", action="store_true", help="Try other Material field boosts.")
+    ap.add_argument("--sweep", action="store_true", help="Try other field boosts of the prebuilt index.")
     ap.add_argument("--json", type=Path, help="Also write the numbers here.")
     ap.add_argument("--queries", type=Path, default=QUERIES, help="Folder of <lang>.yaml files.")
     args = ap.parse_args(argv)
@@ -260,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     site_langs = [lang.code for lang in config.languages]
     langs = [lang for lang in (args.langs or site_langs) if load_queries(lang)]
     missing = [lang for lang in (args.langs or ["en", "es", "fr"]) if lang not in site_langs]
-    engines = args.engines or ["material", "baseline", "kb"]
+    engines = args.engines or ["site", "baseline", "kb"]
     if missing:
         print(f"not languages of this site yet: {', '.join(missing)} (numbers pending)")
 
@@ -276,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
                 queries = load_queries(lang)
                 for engine in engines:
                     t0 = time.time()
-                    if engine == "material":
+                    if engine == "site":
                         ranked = run_sites(site, lang, queries, browser)
                     elif engine == "baseline":
                         ranked = run_browser(base, lang, queries, browser)
@@ -298,12 +289,6 @@ def main(argv: list[str] | None = None) -> int:
                             print(f"    {q!r}: want {expect}, rank {rank}, top {top}")
                 if args.sweep and "kb" in engines:
                     sweep_kb(args.root, lang, queries)
-                if args.sweep and "material" in engines:
-                    for fields in SWEEP:
-                        for audience in ("public", "agent"):
-                            set_fields(site / audience, lang, fields)
-                        row = score(queries, run_sites(site, lang, queries, browser))
-                        print(f"{lang} sweep {json.dumps(fields)}  {fmt(row)}", flush=True)
     if args.json:
         for per_lang in results.values():
             for row in per_lang.values():

@@ -5,9 +5,11 @@ has loaded, to show the first search result.
 
 Builds the public site of the demo (and, with --synthetic N, of a catalog of N services written
 by bench/make_catalog.py N, when that script is present) into a temporary folder. For every
-language: the gzip size of Material's search/search_index.json and of the prebuilt
-api/v1/<lang>/search-index.json, and the milliseconds from the page's load event to the first
-.md-search-result__item for a query (the language's name of the first service; median of --runs fresh page loads, cold cache each time).
+language: the gzip size of the sites' search index (api/v2/<lang>/search.json) and of the
+prebuilt api/v1/<lang>/search-index.json, and the milliseconds from the page's load event to the
+first result of the search in the header (kb/search/box.js: the dialog opened, the index fetched,
+the query ranked) for a query (the language's name of the first service; median of --runs fresh
+page loads, cold cache each time).
 """
 
 from __future__ import annotations
@@ -36,11 +38,9 @@ def first_result_ms(browser, url: str, query: str) -> float:
     page = context.new_page()
     page.goto(url, wait_until="load")
     start = page.evaluate("performance.now()")
-    box = page.locator("input.md-search__input").first
-    box.click()
-    box.fill(query)
-    box.press("End")
-    page.locator(".md-search-result__item").first.wait_for(timeout=60000)
+    page.locator("[data-kb-search-open]").click()
+    page.locator("#kb-header-q").fill(query)
+    page.locator("[data-kb-search-dialog] .kb-search-result").first.wait_for(timeout=60000)
     ms = page.evaluate("performance.now()") - start
     context.close()
     return ms
@@ -69,17 +69,17 @@ def measure(name: str, root: Path, out: Path, query: str, runs: int, browser) ->
     rows = []
     with serve(public) as base:
         for lang in langs:
-            material = public / lang / "search" / "search_index.json"
+            index = public / "api" / "v2" / lang / "search.json"
             prebuilt = public / "api" / "v1" / lang / "search-index.json"
             words = query or first_service_name(prebuilt)
-            times = [first_result_ms(browser, f"{base}{lang}/", words) for _ in range(runs)]
+            times = [first_result_ms(browser, f"{base}{lang}/a-z/", words) for _ in range(runs)]
             row = {"catalog": name, "lang": lang,
-                   "material_gzip": gzip_size(material), "material_bytes": material.stat().st_size,
+                   "index_gzip": gzip_size(index), "index_bytes": index.stat().st_size,
                    "prebuilt_gzip": gzip_size(prebuilt), "prebuilt_bytes": prebuilt.stat().st_size,
                    "query": words, "first_result_ms": round(statistics.median(times))}
             rows.append(row)
-            print(f"  {lang}: Material index {row['material_gzip']:,} B gzip "
-                  f"({row['material_bytes']:,} B), prebuilt {row['prebuilt_gzip']:,} B gzip "
+            print(f"  {lang}: index {row['index_gzip']:,} B gzip "
+                  f"({row['index_bytes']:,} B), prebuilt {row['prebuilt_gzip']:,} B gzip "
                   f"({row['prebuilt_bytes']:,} B), first result for {words!r} {row['first_result_ms']} ms",
                   flush=True)
     return rows
@@ -110,10 +110,10 @@ def main(argv: list[str] | None = None) -> int:
                             str(synthetic)], check=True)
             rows += measure(f"synthetic-{args.synthetic}", synthetic, tmp / "synthetic-site",
                             args.query, args.runs, browser)
-    print("\n| catalog | language | Material index (gzip) | prebuilt index (gzip) | "
+    print("\n| catalog | language | index, api/v2 (gzip) | prebuilt index, api/v1 (gzip) | "
           "first result after load |\n|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['catalog']} | {r['lang']} | {r['material_gzip']:,} B | "
+        print(f"| {r['catalog']} | {r['lang']} | {r['index_gzip']:,} B | "
               f"{r['prebuilt_gzip']:,} B | {r['first_result_ms']} ms |")
     return 0
 

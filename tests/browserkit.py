@@ -1,4 +1,4 @@
-"""Helpers for the real-browser tests: axe-core, Material's search, the demo's languages.
+"""Helpers for the real-browser tests: axe-core, the search in the header, the demo's languages.
 
 Browser tests get Chromium through pytest-playwright's `browser` fixture (Debian's Chromium,
 offline flags: see conftest.py) and open their own contexts with `new_page` for a viewport,
@@ -63,15 +63,22 @@ def settle(page) -> None:
 
 
 def search(page, query: str):
-    """Type query into Material's search the way a resident does; returns the result items."""
-    if page.viewport_size["width"] < 960:  # phones: the magnifier in the header opens search
-        page.locator("label.md-header__button[for='__search']").first.click()
-    box = page.locator("input.md-search__input")
-    box.click()
+    """Type query into the search in the header (kb's own: partials/search.html,
+    kb/search/box.js) the way a resident does; returns the result items."""
+    page.locator("[data-kb-search-open]").click()  # at every width: a button in the header
+    box = page.locator("#kb-header-q")
     box.press_sequentially(query, delay=20)
-    items = page.locator(".md-search-result__item")
+    items = page.locator("[data-kb-search-dialog] .kb-search-result")
     items.first.wait_for(state="visible", timeout=10000)
     return items
+
+
+def first_result_leads_to(page, query: str, address: str) -> None:
+    """Put query in the header's open search box; wait until its first result leads to address."""
+    page.locator("#kb-header-q").fill(query)
+    page.wait_for_function(
+        "(w) => { const a = document.querySelector('[data-kb-search-dialog] .kb-search-result a');"
+        " return a && a.href.includes(w) }", arg=address, timeout=5000)
 
 
 def axe_violations(page) -> list[str]:

@@ -10,7 +10,7 @@ import threading
 import time
 
 import pytest
-from browserkit import DESKTOP, axe_violations, new_page, watch_failures
+from browserkit import DESKTOP, axe_violations, new_page, search, watch_failures
 from conftest import BASE_TREE, MKDOCS_YML, StaticServer, write_tree
 from feedback_tree import FILES, with_feedback
 
@@ -143,12 +143,8 @@ def test_a_search_on_the_resident_site_says_which_result_was_opened(browser, sit
     collector = sites["collector"]
     before = len(collector.store.events())
     page = new_page(browser, DESKTOP)
-    page.goto(f"{sites['public']}en/")
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.press_sequentially("tree trimming", delay=20)
-    link = page.locator(".md-search-result__item a").first
-    link.wait_for(state="visible")
+    page.goto(f"{sites['public']}en/a-z/")
+    link = search(page, "tree trimming").locator("a.kb-search-result__title").first  # the header's box
     link.click()
     page.wait_for_url("**/services/tree-trimming/**")
     rows = events_after(collector, before + 1)[before:]
@@ -156,6 +152,14 @@ def test_a_search_on_the_resident_site_says_which_result_was_opened(browser, sit
     assert audience == "public" and event["box"] == "site"
     assert event["query"] == "tree trimming" and event["results"] >= 1
     assert event["opened"] == {"kind": "service", "id": "tree-trimming", "rank": 1}
+    # The home page's box reports the same way, and the collector takes it.
+    page.goto(f"{sites['public']}en/")
+    page.locator("#kb-home-q").press_sequentially("tree trimming", delay=20)
+    page.locator(".kb-home-search .kb-search-result").first.wait_for()
+    page.locator("#kb-home-q").press("Enter")
+    page.wait_for_url("**/services/tree-trimming/**")
+    rows = events_after(collector, before + 2)[before:]
+    assert rows[-1][2]["box"] == "site" and rows[-1][2]["opened"]["id"] == "tree-trimming"
 
 
 def test_a_blocked_collector_changes_nothing_on_the_page(browser, sites):

@@ -33,7 +33,7 @@ def type_in_home_search(page, query: str):
     box = page.locator("#kb-home-q")
     box.click()
     box.press_sequentially(query, delay=10)
-    results = page.locator(".kb-home-search__results > li")
+    results = page.locator(".kb-home-search .kb-search-result")
     results.first.wait_for(state="visible")
     return results
 
@@ -50,7 +50,7 @@ def test_home_search_ranks_as_kb_search_and_the_keyboard_opens_a_result(browser,
     assert titles[0] == "Pothole repair"
     handler = expected[0]["handler"]
     assert f"{handler['name']} · {handler['phone']}" in results.first.inner_text()
-    status = page.locator(".kb-home-search__status")
+    status = page.locator(".kb-home-search [role=status]")
     assert status.get_attribute("role") == "status"
     assert status.inner_text() == f"{len(titles)} results"
     page.keyboard.press("ArrowDown")  # into the results, then back to the field

@@ -52,7 +52,7 @@ def test_output_layout(built):
     public = built / "public"
     for path in ["index.html", "en/index.html", "en/services/pothole-repair/index.html",
                  "en/departments/public-works/index.html", "en/answers/potholes/index.html",
-                 "en/a-z/index.html", "en/404.html", "en/search/search_index.json"]:
+                 "en/a-z/index.html", "en/404.html", "api/v2/en/search.json"]:
         assert (public / path).is_file(), path
     assert (built / "agent" / "en" / "transfers" / "index.html").is_file()
     assert not (public / "en" / "transfers").exists()

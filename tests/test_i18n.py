@@ -240,8 +240,9 @@ def test_fallback_keeps_source_language_and_says_so(small_site):
     assert re.search(r'<li><span lang="en" dir="ltr" class="kb-untranslated">A sofa or a chair</span> '
                      r'<span class="kb-fallback-note"[^>]*>aún no traducido</span></li>', bulky)
     # the notice is not searchable text
-    index = json.loads(page(small_site, "es/search/search_index.json"))
-    assert not any("aún no traducido" in d["text"] for d in index["docs"])
+    index = json.loads(page(small_site, "api/v2/es/search.json"))
+    assert "Reparación de baches" in [d["title"] for d in index["docs"]]
+    assert "traducido" not in index["forms"]
 
 
 def test_a_to_z_files_titles_under_their_first_letter(small_site):
@@ -313,14 +314,14 @@ def test_arabic_pages_are_right_to_left(small_site):
 
 
 def test_search_per_language(small_site):
-    def config(lang):
-        return json.loads(page(small_site, f"{lang}/search/search_index.json"))["config"]
-    assert config("es")["lang"] == ["es"] and "stemmer" in config("es")["pipeline"]
-    assert config("ar")["lang"] == ["ar", "en"] and "stemmer" in config("ar")["pipeline"]  # + English: untranslated text
-    assert config("hmn")["pipeline"] == ["trimmer"]  # no stemmer of another language
-    es_docs = json.loads(page(small_site, "es/search/search_index.json"))["docs"]
-    assert all(d["location"].startswith(("", "services/", "answers/", "departments/")) for d in es_docs)
-    assert any("Reparación de baches" in d["title"] for d in es_docs)
+    def index(lang):
+        return json.loads(page(small_site, f"api/v2/{lang}/search.json"))
+    for lang in ("en", "es", "ar", "hmn"):
+        data = index(lang)
+        assert data["lang"] == lang
+        assert all(d["url"].startswith(f"{lang}/") for d in data["docs"])
+    assert "Reparación de baches" in [d["title"] for d in index("es")["docs"]]
+    assert "de" in index("es")["stop"] and "de" not in index("hmn")["stop"]  # no other language's stop words
 
 
 def test_locale_formats(small_site):

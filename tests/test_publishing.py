@@ -45,7 +45,7 @@ def server(tmp_path_factory):
         "en/changes.xml": "<feed xmlns='http://www.w3.org/2005/Atom'/>",
         "changes.xml": "<feed xmlns='http://www.w3.org/2005/Atom'/>",
         "changes.json": "{}",
-        "en/search/search_index.json": "{}",
+        "api/v2/en/search.json": "{}",
         "en/assets/javascripts/bundle.79ae519e.min.js": "1",
         "en/kb/kb.css": "body{}",
         "en/sitemap.xml": "<urlset/>",
@@ -129,7 +129,7 @@ def get(url: str):
     ("/311/changes.xml", 200, "application/atom+xml; charset=utf-8", "no-cache"),
     ("/311/en/changes.xml", 200, "application/atom+xml; charset=utf-8", "no-cache"),
     ("/311/changes.json", 200, "application/json; charset=utf-8", "no-cache"),
-    ("/311/en/search/search_index.json", 200, "application/json; charset=utf-8", "no-cache"),
+    ("/311/api/v2/en/search.json", 200, "application/json; charset=utf-8", "no-cache"),
     ("/311/api/v1/en/catalog.json", 200, "application/json; charset=utf-8", "no-cache"),
     ("/311/open311/v2/services.xml", 200, "application/xml; charset=utf-8", "no-cache"),
     ("/311/open311/v2/services/changes.xml", 200, "application/xml; charset=utf-8", "no-cache"),
@@ -271,7 +271,7 @@ def test_demo_behind_nginx_content_types_of_json_and_xml(demo_nginx, demo_site):
     files = sorted(p.relative_to(public).as_posix() for p in public.rglob("*")
                    if p.suffix in (".json", ".xml") and p.is_file())
     assert "changes.json" in files and "changes.xml" in files and "en/sitemap.xml" in files
-    assert "en/search/search_index.json" in files
+    assert "api/v2/en/search.json" in files
     for rel in files:
         code, headers, body = fetch(f"{demo_nginx}/{quote(rel)}")
         assert code == 200, rel

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from browserkit import first_result_leads_to, search
 
 from generator.formats import search_index
 from generator.pipeline.build import build
@@ -131,9 +132,9 @@ def test_agent_words_stay_out_of_public_indexes(make_tree, kb):
     root = make_tree()
     build(root, root / "site", quiet=True)
     public = (root / "site/public/api/v1/en/search-index.json").read_text("utf-8")
-    material = (root / "site/public/en/search/search_index.json").read_text("utf-8")
+    site = (root / "site/public/api/v2/en/search.json").read_text("utf-8")  # the sites' boxes
     agent = (root / "site/agent/api/v1/en/search-index.json").read_text("utf-8")
-    for text in (public, material):
+    for text in (public, site):
         assert "take that report" not in text.lower()
         assert "thanks for calling" not in text.lower()
     terms = lambda text: [t for t, _ in json.loads(text)["index"]["invertedIndex"]]  # noqa: E731
@@ -281,21 +282,15 @@ def test_spanish_query_without_accents_finds_the_accented_page(make_tree, kb):
 
 @pytest.mark.browser
 def test_search_box_finds_full_and_inflected_words(built, page, serve):
-    """Material alone sends "potholes*" unstemmed; kb-search.js makes it match "pothol"."""
+    """The search in the header (kb's, over api/v2) finds word forms and misspellings."""
+
     base = serve(built / "site" / "public")
     page.goto(base + "en/")
-    box = page.locator("input.md-search__input").first
-    box.click()
+    page.locator("[data-kb-search-open]").click()
     for query, want in [("potholes", "services/pothole-repair/"),
                         ("streetlights", "services/streetlight-outage/"),
                         ("flickring", "services/streetlight-outage/")]:
-        box.fill(query)
-        box.press("End")
-        first = page.locator(".md-search-result__item a.md-search-result__link").first
-        first.wait_for()
-        page.wait_for_function(
-            "(w) => { const a = document.querySelector('.md-search-result__item a');"
-            " return a && a.href.includes(w) }", arg=want, timeout=5000)
+        first_result_leads_to(page, query, want)
 
 
 # --- the demo city (once its content is in the checkout) ----------------------------------------
@@ -336,20 +331,15 @@ def test_search_box_finds_accented_spanish_page_without_accents(make_tree, page,
     root = make_tree(SPANISH)
     build(root, root / "site", audience="public", quiet=True)
     page.goto(serve(root / "site" / "public") + "es/")
-    box = page.locator("input.md-search__input").first
-    box.click()
-    box.fill("recoleccion camion")
-    box.press("End")
-    first = page.locator(".md-search-result__item").first
-    first.wait_for()
+    first = search(page, "recoleccion camion").first
     assert "Recolección de basura" in first.inner_text()
     assert "/services/garbage/" in first.locator("a").first.get_attribute("href")
 
 
 @pytest.mark.browser
 def test_arabic_search_box_finds_arabic_words_and_untranslated_english_ones(make_tree, kb, page, serve):
-    """lunr's Arabic trimmer keeps Arabic letters only: an untranslated (English) name on an
-    Arabic page must still be found, and a translated one by its Arabic words."""
+    """An untranslated (English) name on an Arabic page is found, and a translated one by its
+    Arabic words."""
     from test_i18n import fill
 
     root = make_tree()
@@ -361,12 +351,7 @@ def test_arabic_search_box_finds_arabic_words_and_untranslated_english_ones(make
     fill(root / "translations" / "ar.po", {"Pothole repair": "إصلاح الحفر"})
     build(root, root / "site", audience="public", quiet=True)
     page.goto(serve(root / "site" / "public") + "ar/")
-    box = page.locator("input.md-search__input").first
-    box.click()
+    page.locator("[data-kb-search-open]").click()
     for query, want in [("الحفر", "services/pothole-repair/"),
                         ("streetlight", "services/streetlight-outage/")]:
-        box.fill(query)
-        box.press("End")
-        page.wait_for_function(
-            "(w) => { const a = document.querySelector('.md-search-result__item a');"
-            " return a && a.href.includes(w) }", arg=want, timeout=5000)
+        first_result_leads_to(page, query, want)

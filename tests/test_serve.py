@@ -153,6 +153,12 @@ def test_kb_serve_shows_an_edit_in_the_browser(tmp_path, page):
                           SERVICE.replace("name: Pothole repair", "name: Pothole filling")})
         page.wait_for_function("(document.querySelector('h1')?.textContent || '').includes('Pothole filling')",
                                timeout=30_000)  # the page reloads itself
+        # The search in the header works in the preview too (one language, served at the top).
+        page.locator("[data-kb-search-open]").click()
+        page.locator("#kb-header-q").press_sequentially("graffiti", delay=10)
+        page.locator("[data-kb-search-dialog] .kb-search-result").first.wait_for()
+        page.locator("#kb-header-q").press("Enter")
+        page.wait_for_url(f"http://127.0.0.1:{port}/services/graffiti/")
         # the home page's search box ranks over the preview's own index, edit included
         page.goto(f"http://127.0.0.1:{port}/")
         page.locator("[data-kb-home-search] input[type=search]").fill("pothole filling")

@@ -32,7 +32,6 @@ from generator.engine import engines
 from generator.engine.mkdocs import page_url
 from generator.errors import ContentError, KbError
 from generator.formats import changes, console_data
-from generator.formats.search_index import write_material_index
 from generator.pipeline import safety
 from generator.pipeline.build import check
 from generator.pipeline.model import Memo, build_site
@@ -66,8 +65,8 @@ class Preview:
         self.built = False
         self.site = None  # the model the preview shows
         self.built_lang = ""
-        # The model, its translation and its search documents: made again for changed files only
-        self.models, self.translations, self.search = Memo(), Memo(), Memo()
+        # The model and its translation: made again for changed files only
+        self.models, self.translations = Memo(), Memo()
 
     def _snapshot(self) -> dict[str, tuple[int, int]]:
         out = {}
@@ -116,10 +115,7 @@ class Preview:
             rendered = self._full(site, source, lang, messages, whats_new)
         else:
             rendered = self._partial(renderer, targets)
-        index = self.site_dir / "search" / "search_index.json"
-        if index.is_file():
-            write_material_index(index, site, lang, memo=self.search)
-        # kb's search boxes and the console rank over the index, in the preview's folder
+        # the search boxes and the console rank over the index, in the preview's folder
         search_index_v2.write_language(site, lang, self.site_dir)
         console_data.write_language(site, lang, self.site_dir, [lang],  # alerts.json, console.json
                                     index=f"api/v2/{lang}/search.json")

@@ -1,14 +1,9 @@
-"""Search: the prebuilt lunr index per language, and the tuning of Material's own index.
+"""Search: the prebuilt lunr index per language, ``api/v1/<lang>/search-index.json``.
 
-Two indexes come out of a build, both per language and audience:
-
-* ``api/v1/<lang>/search-index.json``: a lunr index made here with lunr.py (it loads in lunr.js
-  2.3.9) plus the documents needed to show a result (id, kind, title, url, summary). ``kb
-  search`` reads it; so can a chatbot, an IVR or a mobile app.
-* ``<lang>/search/search_index.json``: Material's index, written by mkdocs, rewritten here: the
-  service's keywords go into a field of their own with its own boost, the sections of generated
-  pages are merged into the page (a template heading such as "What happens next" is not a title
-  worth a title's boost), and the field boosts are the measured ones (bench/search_quality.py).
+Per language and audience, a lunr index made here with lunr.py (it loads in lunr.js 2.3.9) plus
+the documents needed to show a result (id, kind, title, url, summary), for other tools: a
+chatbot, an IVR or a mobile app. (The sites and ``kb search`` rank with kb's own index,
+``api/v2``, generator/search/.)
 
 Stemming without downloads: lunr.py's ``languages=`` calls ``nltk.download``, which cannot work
 offline. Here a non-English pipeline is the Snowball stemmer from ``snowballstemmer`` registered
@@ -44,17 +39,13 @@ from lunr.trimmer import trimmer as en_trimmer
 from lunr.vector import Vector
 
 from generator.engine.material import lunr_language_file
-from generator.pipeline.model import Memo, Site
+from generator.pipeline.model import Site
 
 FORMAT_VERSION = 1
 
 # Field boosts of the prebuilt index, chosen with bench/search_quality.py --engine kb.
 KB_FIELDS = {"title": 3, "keywords": 3, "summary": 2, "body": 1}
 KIND_BOOST = {"service": 1.0, "article": 1.0, "department": 0.5}
-
-# Field boosts of Material's index in the sites, chosen with bench/search_quality.py.
-MATERIAL_FIELDS = {"title": 5, "keywords": 10, "summary": 3, "text": 1}
-MATERIAL_KIND_BOOST = {"department": 0.5}
 
 # Query recipe: clause boosts for an exact stem, a prefix of it and a near miss of it.
 EXACT_BOOST, PREFIX_BOOST, FUZZY_BOOST = 10, 2, 1
@@ -365,125 +356,6 @@ def _load(serialized: dict) -> Index:
             _LOADED.clear()
         hit = _LOADED[id(serialized)] = (serialized, Index.load(serialized))
     return hit[1]
-
-
-# --- Material's index -----------------------------------------------------------------------------
-
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
-
-
-def material_docs(site: Site, lang: str, memo: Memo | None = None) -> list[dict]:
-    """The documents of Material's search index of one language, made from the model.
-
-    Material would read them out of every rendered page (a fifth of mkdocs' work on a large
-    site); kb knows what each page says. Services and departments are one document each (their
-    headings are the template's, the same on every page, not worth a title's weight); an answer
-    is one document per section, so that a result can lead to the right part of a long answer.
-    The service's keywords and its summary are fields of their own (see MATERIAL_FIELDS).
-    `memo` (the live preview's): the documents of an unchanged part of the model are not made again.
-    """
-    depts = site.departments
-
-    def once(obj, condition, make):
-        return make() if memo is None else memo.get(obj, condition, make)
-
-    docs = []
-    for svc in site.services.values():
-        name = str(depts[svc.department].name) if svc.department in depts else ""
-        docs += once(svc, (lang, site.audience, name),
-                     lambda svc=svc: _material(_service_doc(svc, depts, site.audience, lang), lang))
-    for art in site.articles.values():
-        docs += once(art, lang, lambda art=art: _material_article(art, lang))
-    for dept in depts.values():
-        docs += once(dept, lang, lambda dept=dept: _material(_department_doc(dept, lang), lang))
-    if memo is not None:
-        memo.done()
-    docs.sort(key=lambda d: _page_order(d["location"].partition("#")[0]))  # stable: sections stay
-    return docs
-
-
-def _material(doc: dict, lang: str, text: str | None = None) -> list[dict]:
-    # Material shows a result's title and text as HTML: both are escaped text here
-    entry = {"location": doc["url"][len(lang) + 1:], "title": _html(doc["title"]),
-             "text": _paragraph(doc["body"] if text is None else text)}
-    if doc["keywords"]:
-        entry["keywords"] = doc["keywords"]
-    if doc["summary"]:
-        entry["summary"] = doc["summary"]
-    if doc["kind"] in MATERIAL_KIND_BOOST:
-        entry["boost"] = MATERIAL_KIND_BOOST[doc["kind"]]
-    return [entry]
-
-
-def _material_article(art, lang: str) -> list[dict]:
-    """An answer: the part before its first heading (and its decision flow), then each section."""
-    sections = _sections(str(art.body or ""), str(art.title))
-    intro = " ".join(t for t in (sections[0][2], _flow_words(art)) if t)
-    entries = _material(_article_doc(art, lang), lang, intro)
-    location = entries[0]["location"]
-    for anchor, title, text in sections[1:]:
-        entries.append({"location": f"{location}#{anchor}", "title": _html(title),
-                        "text": _paragraph(text)})
-    return entries
-
-
-def _html(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
-def _paragraph(text: str) -> str:
-    return f"<p>{_html(text)}</p>" if text else ""
-
-
-def _page_order(url: str) -> tuple:
-    """mkdocs' order of pages (folders as sorted, a folder's index first)."""
-    return tuple(url.rstrip("/").split("/"))
-
-
-def _sections(body: str, title: str) -> list[tuple[str, str, str]]:
-    """(anchor, heading, words) of the part before the first heading ('' anchor) and of each
-    section of a Markdown body, the anchors as mkdocs' toc extension makes them on the page
-    (the page's own title is its first heading)."""
-    from markdown.extensions.toc import slugify, unique
-
-    used: set[str] = {slugify(_heading_text(title), "-")}
-    out, start, anchor, heading = [], 0, "", ""
-    for m in _HEADING.finditer(body):
-        out.append((anchor, heading, plain(body[start:m.start()])))
-        text = _heading_text(m.group(2))
-        anchor, heading, start = unique(slugify(text, "-"), used), plain(_drop_notes(m.group(2))), m.end()
-    out.append((anchor, heading, plain(body[start:])))
-    return out
-
-
-def _drop_notes(text: str) -> str:
-    return _EXCLUDED.sub("", text)
-
-
-def _heading_text(markdown: str) -> str:
-    """A heading's text as the toc extension sees it on the page (markup gone, words kept, the
-    'not yet translated' note included: it is on the page)."""
-    text = re.sub(r"\{[:#.][^}]*\}\s*$", "", markdown)
-    text = _LINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
-    text = _MARKS.sub("", text)
-    return html.unescape(re.sub(r"\s+", " ", text)).strip()
-
-
-def write_material_index(path: Path, site: Site, lang: str, fields: dict | None = None,
-                         memo: Memo | None = None) -> None:
-    """Put kb's documents into the search/search_index.json Material wrote (with its settings
-    and no documents: every page tells it not to index it)."""
-    merge_material_index(path, material_docs(site, lang, memo), fields)
-
-
-def merge_material_index(path: Path, docs: list[dict], fields: dict | None = None) -> None:
-    """Put `docs` (material_docs) into the search/search_index.json Material wrote."""
-    data = json.loads(path.read_text("utf-8"))
-    data["docs"] = docs
-    data["config"]["fields"] = {name: {"boost": boost}
-                                for name, boost in (fields or MATERIAL_FIELDS).items()}
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
 # --- the export step ------------------------------------------------------------------------------

@@ -7,13 +7,12 @@
 2. ``render_share``: mkdocs renders one share of the pages. Every share is a build of the whole
    project (links and navigation as they will be) in which the pages of the other shares already
    have a file, so mkdocs' dirty build leaves them alone.
-3. ``finish``: the shares' pages join the first share's folder, then the search index and the
-   files for other tools are written.
+3. ``finish``: the shares' pages join the first share's folder, then the files for other tools
+   (the search index among them) are moved in.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -27,13 +26,11 @@ import yaml
 from generator.engine import engines
 from generator.engine.mkdocs import page_url
 from generator.formats import changes
-from generator.formats.search_index import material_docs, merge_material_index
 from generator.pipeline import cache, export, safety
 from generator.pipeline.model import Config, Site
 from generator.pipeline.render import write_project
 from generator.pipeline.translate import in_language
 
-MATERIAL_DOCS = "material-docs.json"  # in the export folder: the documents of Material's index
 SHARE_MIN_PAGES = 300  # fewer pages to render than this: not worth a second mkdocs run
 
 
@@ -144,8 +141,6 @@ def prepare(ctx: Context, aud: str, lang: str) -> Plan:
         shutil.rmtree(side, ignore_errors=True)
         files, plan.part = export.language(site, lang, ctx.langs, side, ctx.stamp, ctx.events)
         plan.exported = sorted(f.relative_to(side).as_posix() for f in files)
-        docs = side / MATERIAL_DOCS
-        docs.write_text(json.dumps(material_docs(site, lang), ensure_ascii=False), "utf-8")
     return plan
 
 
@@ -206,7 +201,7 @@ def render_share(ctx: Context, plan: Plan, i: int) -> tuple[list[str], dict[str,
 
 
 def finish(ctx: Context, plan: Plan) -> Built:
-    """Gather the shares and write the search index and the files for other tools."""
+    """Gather the shares and move in the files for other tools (the search index among them)."""
     timings = dict(plan.timings)
     if plan.reused is not None:
         return Built(plan.audience, plan.lang, plan.reused, 0, [], timings)
@@ -219,10 +214,6 @@ def finish(ctx: Context, plan: Plan) -> Built:
                            stage / plan.lang / page_url(path) / "index.html")
             shutil.rmtree(share, ignore_errors=True)
         side = _export_dir(ctx, plan.audience, plan.lang)
-        index = stage / plan.lang / "search" / "search_index.json"
-        if index.is_file():
-            merge_material_index(index, json.loads((side / MATERIAL_DOCS).read_text("utf-8")))
-        (side / MATERIAL_DOCS).unlink()
         for path in sorted(p for p in side.rglob("*") if p.is_file()):
             target = stage / path.relative_to(side)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -2,8 +2,9 @@
 
 Each project is a docs tree of generated Markdown pages and a small ``mkdocs.yml`` that inherits
 the city's own (``INHERIT``) and sets what the build needs: where to write, the language, the
-theme folder, the search settings and a navigation of department pages only (so build time and
-page size grow linearly with the catalog). Nothing here touches the output folder.
+theme folder (with kb's search box, not the engine's search) and a navigation of department pages
+only (so build time and page size grow linearly with the catalog). Nothing here touches the
+output folder.
 
 Escaping: plain-text fields go through the ``text`` filter (HTML-escaped, Markdown characters
 backslash-escaped), so a department cannot inject markup through a name or a summary. Markdown
@@ -29,7 +30,6 @@ import jinja2
 import yaml
 
 from generator.clock import today
-from generator.engine.material import material_search
 from generator.errors import Problems
 from generator.i18n.locale import (
     Fallback,
@@ -248,7 +248,8 @@ class Renderer:
              **values) -> Page:
         self.page_path = path
         body = self.env.get_template(template).render(**self.context(), **values)
-        # Material indexes no page: kb writes its search index from the model (searchindex.py)
+        # No engine indexes a page (its text would not be cleaned): kb's search index is written
+        # from the model (search/index.py)
         front = {**front, "search": {"exclude": True}}
         front.setdefault("description", str(front["title"]))  # in the page's language
         front["kb_head"] = head_meta(front["title"], front["description"], jsonld)
@@ -491,7 +492,6 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
     language = config.language(lang)
     words = interface_strings(gettext_obj)
     base = config.base_url(site.audience)
-    search = material_search(lang, config.source.code)
     console_words = console_strings(gettext_obj)
     return {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
@@ -505,14 +505,13 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
             "name": "material", "custom_dir": "theme", "language": lang,
             "font": False, "direction": language.dir,
         },
-        "plugins": [{"search": search}],
+        "plugins": [],  # no engine search: kb's own (theme partials/search.html, kb/search/box.js)
         "hooks": [str(HOOKS)],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
-        "extra_css": ["kb/kb.css", "kb/live.css"] + ["kb/agent/console.css"] * (site.audience == "agent")
-        + ["kb/feedback.css"] * bool(config.feedback),
-        "extra_javascript": ["kb/kb.js", "kb/alerts.js", "kb/flow.js"]
-        + (["kb/search/rank.js", "kb/agent/hours.js", "kb/agent/console.js"]
-           if site.audience == "agent" else ["kb/search/rank.js", "kb/search/box.js"])
+        "extra_css": ["kb/kb.css", "kb/live.css", "kb/search/box.css"]
+        + ["kb/agent/console.css"] * (site.audience == "agent") + ["kb/feedback.css"] * bool(config.feedback),
+        "extra_javascript": ["kb/kb.js", "kb/alerts.js", "kb/flow.js", "kb/search/rank.js", "kb/search/box.js"]
+        + ["kb/agent/hours.js", "kb/agent/console.js"] * (site.audience == "agent")
         + ["kb/feedback.js"] * bool(config.feedback),
         "nav": nav,
         "extra": {
@@ -530,8 +529,8 @@ def project_config(site: Site, lang: str, project_dir: Path, site_dir: Path, roo
                     "home_title": words["city_services"] % {"city": config.city},
                     **{key: words[key] for key in (
                         "emergency", "call", "search_label", "search_placeholder", "search_button",
-                        "not_found_title", "not_found_home", "not_found_az")},
-                    # the home search box's result count (the console's words)
+                        "close", "not_found_title", "not_found_home", "not_found_az")},
+                    # the search boxes' result count (the console's words)
                     **{key: console_words[key] for key in ("count_one", "count_other")},
                 },
                 **({"console": console_words} if site.audience == "agent" else {}),

@@ -5,9 +5,8 @@
    identifier), so a collector that is down or blocked changes nothing on the page and nothing
    waits for it. The events follow api/v1/schema/feedback-event.schema.json.
 
-   Search boxes report through window.kbSignals, which this file also wires to the boxes it knows
-   (Material's header search and the agent console) by listening to the page; kb/search/box.js
-   (the home page's box) calls it itself:
+   Search boxes report through window.kbSignals: kb/search/box.js calls it for the header's and
+   the home page's box ("site"); this file wires it to the agent console ("console"):
      kbSignals.query(box, text, count)       the words in a box and how many results it shows
                                              (count: a number, or a function asked when sent)
      kbSignals.opened(box, url, rank)        a result was opened (rank 1 is the first)
@@ -69,29 +68,6 @@
   window.addEventListener("pagehide", function () {
     Object.keys(pending).forEach(function (box) { flush(box, null); });
   });
-
-  /* Material's search box (both sites' header). */
-  function materialCount() {
-    var meta = document.querySelector(".md-search-result__meta");
-    var n = meta && /\d[\d,.\s]*/.exec(meta.textContent);
-    if (n) return parseInt(n[0].replace(/\D/g, ""), 10);
-    return document.querySelectorAll(".md-search-result__item").length;
-  }
-  document.addEventListener("input", function (e) {
-    if (e.target.matches && e.target.matches("input.md-search__input")) {
-      signals.query("site", e.target.value, materialCount);
-    }
-  }, true);
-  document.addEventListener("click", function (e) {
-    var link = e.target.closest && e.target.closest(".md-search-result__list a[href]");
-    if (!link) return;
-    var items = Array.prototype.slice.call(document.querySelectorAll(".md-search-result__list > li"));
-    var item = link.closest(".md-search-result__list > li");
-    signals.opened("site", link.href, items.indexOf(item) + 1);
-  }, true);
-  document.addEventListener("change", function (e) {
-    if (e.target.id === "__search" && !e.target.checked) signals.left("site");
-  }, true);
 
   /* --- small forms ------------------------------------------------------------------------------ */
   var made = 0;
