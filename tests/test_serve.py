@@ -161,7 +161,7 @@ def test_kb_serve_shows_an_edit_in_the_browser(tmp_path, page):
         page.wait_for_url(f"http://127.0.0.1:{port}/services/graffiti/")
         # the home page's search box ranks over the preview's own index, edit included
         page.goto(f"http://127.0.0.1:{port}/")
-        page.locator("[data-kb-home-search] input[type=search]").fill("pothole filling")
+        page.locator(".kb-home-search input[type=search]").fill("pothole filling")
         page.locator(".kb-search-result__title", has_text="Pothole filling").first.wait_for(timeout=15_000)
     finally:
         os.killpg(server.pid, 9)
