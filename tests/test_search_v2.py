@@ -63,6 +63,12 @@ def test_a_whole_word_ranks_above_a_prefix_of_a_longer_one(indexes):
     assert found[engine.form_id["park"]] > found[engine.form_id["parking"]]
 
 
+def test_a_short_word_matches_words_one_edit_away_not_two(indexes):
+    engine = rank.engine(indexes["en", "public"])
+    assert engine.matches("potole", True) == {engine.form_id["pothole"]: engine.q["edit1"]}
+    assert engine.matches("qqqqq", True) == {}  # nothing like any word of the content
+
+
 def test_an_agency_answers_with_who_to_call(indexes):
     result = rank.search(indexes["en", "agent"], "power outage")[0]
     assert (result["kind"], result["id"]) == ("department", "electric-utility")

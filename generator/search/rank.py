@@ -106,10 +106,10 @@ class Engine:
             if size >= q["prefix_min"] and len(form) > size and form.startswith(word):
                 put(i, q["prefix"])
             elif edits and abs(len(form) - size) <= edits:
-                d = distance(word, form, edits)
+                d = distance(word, form, edits)  # edits + 1 when farther
                 if d == 1:
                     put(i, q["edit1"])
-                elif d == 2:
+                elif d == 2 and edits == 2:
                     put(i, q["edit2"])
         return found
 

@@ -149,9 +149,9 @@
       var form = this.forms[i], fc = this.formChars[i];
       if (size >= q.prefix_min && fc.length > size && form.startsWith(word)) put(i, q.prefix);
       else if (edits && Math.abs(fc.length - size) <= edits) {
-        var d = distance(c, fc, edits);
+        var d = distance(c, fc, edits); /* edits + 1 when farther */
         if (d === 1) put(i, q.edit1);
-        else if (d === 2) put(i, q.edit2);
+        else if (d === 2 && edits === 2) put(i, q.edit2);
       }
     }
     return found;
