@@ -13,7 +13,7 @@ import pytest
 from browserkit import DEMO_LANGS, DESKTOP, PHONE, demo_lacks, new_page, watch_failures
 from conftest import BASE_TREE, StaticServer, write_tree
 
-from generator.search import rank
+from generator.search import rank, shards
 
 pytestmark = pytest.mark.browser
 
@@ -26,13 +26,14 @@ def public(demo_site):
 
 
 def index_of(site, lang: str) -> dict:
-    return json.loads((site / "api" / "v2" / lang / "search.json").read_text("utf-8"))
+    return shards.read(site / "api" / "v2" / lang / "search.json")
 
 
 def type_in_home_search(page, query: str):
     box = page.locator("#kb-home-q")
     box.click()
     box.press_sequentially(query, delay=10)
+    page.locator(".kb-home-search__results:not([aria-busy])").wait_for(state="attached")  # answered
     results = page.locator(".kb-home-search__results > li")
     results.first.wait_for(state="visible")
     return results

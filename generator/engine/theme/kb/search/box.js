@@ -22,13 +22,8 @@
     return node;
   }
 
-  function loadIndex(url) {
-    if (!INDEXES[url]) {
-      INDEXES[url] = fetch(url, { credentials: "same-origin" }).then(function (r) {
-        if (!r.ok) throw new Error(url + ": " + r.status);
-        return r.json();
-      }).then(function (data) { return window.kbSearch.load(data); });
-    }
+  function loadIndex(url) { /* the index's head; its shards come as queries need them */
+    if (!INDEXES[url]) INDEXES[url] = window.kbSearch.open(url);
     return INDEXES[url];
   }
 
@@ -57,13 +52,22 @@
     var list = form.querySelector("[data-kb-search-results]");
     var root = new URL("../../", form.action); /* the site's root: form.action is <lang>/a-z/ */
     var lang = form.getAttribute("data-kb-lang");
-    var engine = null;
+    var engine = null, asked = 0;
 
     function links() { return Array.prototype.slice.call(list.querySelectorAll(".kb-search-result__title")); }
 
     function update() {
-      var q = input.value.trim();
-      var results = engine && q ? engine.search(q, 10) : [];
+      var q = input.value.trim(), mine = ++asked;
+      list.setAttribute("aria-busy", "true");
+      (engine && q ? engine.search(q, 10) : Promise.resolve([])).then(function (results) {
+        if (mine === asked) show(q, results); /* else a newer query's answer is coming */
+      }, function () { /* a shard did not come: the next keystroke tries again */
+        if (mine === asked) list.removeAttribute("aria-busy");
+      });
+    }
+
+    function show(q, results) {
+      list.removeAttribute("aria-busy");
       list.textContent = "";
       results.forEach(function (r) { list.appendChild(resultNode(r, root)); });
       list.hidden = !results.length;
