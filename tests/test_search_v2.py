@@ -44,10 +44,16 @@ def first(data: dict, query: str) -> str:
 
 
 def test_the_index_and_its_shards_follow_their_schemas_and_read_back_whole(indexes, tmp_path):
-    for (lang, audience), data in indexes.items():
-        head = tmp_path / lang / audience / "search.json"
+    cut = {"postings_bytes": 3000, "docs_bytes": 1000, "whole_bytes": 0}  # as a big catalog's
+    for (lang, audience, small), data in [(k + (s,), v) for k, v in indexes.items()
+                                          for s in (False, True)]:
+        head = tmp_path / lang / audience / str(small) / "search.json"
         head.parent.mkdir(parents=True)
-        written = shards.write(data, head)
+        written = shards.write(data, head, **(cut if small else {}))
+        if small:
+            assert len(written) > 10
+        else:
+            assert len(written) == 3  # the demo: the head, one shard of each
         jsonschema.validate(json.loads(head.read_text("utf-8")), schema.HEAD)
         for path in written[1:]:
             shard = json.loads(path.read_text("utf-8"))
@@ -139,7 +145,7 @@ def test_many_small_shards_give_the_results_of_the_whole_index_fetching_only_som
         pytest.skip("node is not installed")
     data = indexes["en", "public"]
     head = tmp_path / "search.json"
-    written = shards.write(data, head, postings_bytes=2000, docs_bytes=1000)
+    written = shards.write(data, head, postings_bytes=2000, docs_bytes=1000, whole_bytes=0)
     table = json.loads(head.read_text("utf-8"))["shards"]
     assert len(table["postings"]["files"]) > 20 and len(table["docs"]["files"]) > 20
     asked = [q[:n] for q in ("grafitti on my garage", "stret lite out", "garbage not picked up")

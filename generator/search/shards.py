@@ -14,7 +14,7 @@
 A front end reads the head, then only the shards of the forms a query matches and of the
 documents it shows (``rank.js``: ``kbSearch.open``). Each shard holds at most about
 ``POSTINGS_BYTES`` or ``DOCS_BYTES`` of JSON (a form whose postings are larger has a shard of its
-own), so a small catalog has one of each. A shard's name is the hash of its content: a browser
+own); a small catalog (``WHOLE_BYTES``) has one of each. A shard's name is the hash of its content: a browser
 that kept an older shard cannot mix it with a newer head. ``join`` puts the whole index back
 together from the files (``kb search`` ranks from it, in Python).
 """
@@ -29,6 +29,7 @@ from pathlib import Path
 
 POSTINGS_BYTES = 24_000
 DOCS_BYTES = 6_000
+WHOLE_BYTES = 128_000  # postings or documents of this size at most: one shard (a small catalog)
 FOLDER = "search"
 
 
@@ -53,11 +54,14 @@ def _ungaps(gaps: list[int]) -> list[int]:
     return out
 
 
-def _cut(items: list, limit: int) -> list[int]:
-    """The first item of each run of items whose JSON is about `limit` bytes at most."""
+def _cut(items: list, limit: int, whole: int) -> list[int]:
+    """The first item of each run of items whose JSON is about `limit` bytes at most; one run
+    when all of them are `whole` bytes at most."""
+    lengths = [len(_dumps(item).encode("utf-8")) + 1 for item in items]
+    if sum(lengths) <= whole:
+        return [0] if items else []
     starts, size = [], 0
-    for i, item in enumerate(items):
-        length = len(_dumps(item).encode("utf-8")) + 1
+    for i, length in enumerate(lengths):
         if not starts or size + length > limit:
             starts.append(i)
             size = 0
@@ -65,8 +69,8 @@ def _cut(items: list, limit: int) -> list[int]:
     return starts
 
 
-def split(data: dict, postings_bytes: int = POSTINGS_BYTES,
-          docs_bytes: int = DOCS_BYTES) -> tuple[dict, dict[str, dict]]:
+def split(data: dict, postings_bytes: int = POSTINGS_BYTES, docs_bytes: int = DOCS_BYTES,
+          whole_bytes: int = WHOLE_BYTES) -> tuple[dict, dict[str, dict]]:
     """(head, {file name relative to the head's folder: shard}) of a whole index."""
     head = {k: v for k, v in data.items() if k not in ("docs", "postings")}
     files: dict[str, dict] = {}
@@ -74,7 +78,7 @@ def split(data: dict, postings_bytes: int = POSTINGS_BYTES,
     parts = {"postings": ("p", [_gaps(p) for p in data["postings"]], postings_bytes),
              "docs": ("d", data["docs"], docs_bytes)}
     for key, (letter, items, limit) in parts.items():
-        starts = _cut(items, limit)
+        starts = _cut(items, limit, whole_bytes)
         names = []
         for n, first in enumerate(starts):
             end = starts[n + 1] if n + 1 < len(starts) else len(items)
@@ -100,9 +104,9 @@ def join(head: dict, shard: Callable[[str], dict]) -> dict:
 
 
 def write(data: dict, head_path: Path, postings_bytes: int = POSTINGS_BYTES,
-          docs_bytes: int = DOCS_BYTES) -> list[Path]:
+          docs_bytes: int = DOCS_BYTES, whole_bytes: int = WHOLE_BYTES) -> list[Path]:
     """The head at `head_path` and its shards in the folder beside it."""
-    head, files = split(data, postings_bytes, docs_bytes)
+    head, files = split(data, postings_bytes, docs_bytes, whole_bytes)
     folder = head_path.parent
     shutil.rmtree(folder / FOLDER, ignore_errors=True)  # no shard of an earlier index stays
     (folder / FOLDER).mkdir(parents=True)
