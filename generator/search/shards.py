@@ -9,7 +9,7 @@
 * postings shards, ``search/p-<hash>.json`` beside the head: the postings of a range of forms
   (``first``, then one list per form: the gap from the previous document, the weight, ...);
 * document shards, ``search/d-<hash>.json``: the documents of a range (``first``, ``docs``), what
-  a result shows.
+  a result shows (``rank.js`` fetches the rest of them in the background after a first answer).
 
 A front end reads the head, then only the shards of the forms a query matches and of the
 documents it shows (``rank.js``: ``kbSearch.open``). Each shard holds at most about
@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 POSTINGS_BYTES = 24_000
-DOCS_BYTES = 6_000
+DOCS_BYTES = 32_000
 WHOLE_BYTES = 128_000  # postings or documents of this size at most: one shard (a small catalog)
 FOLDER = "search"
 

@@ -13,7 +13,7 @@ const getJSON = url => new Promise(resolve => {
   resolve(JSON.parse(fs.readFileSync(fileURLToPath(url), "utf-8")))
 })
 const questions = JSON.parse(fs.readFileSync(questionsFile, "utf-8"))
-kbSearch.open(pathToFileURL(indexFile).href, getJSON).then(async engine => {
+kbSearch.open(pathToFileURL(indexFile).href, { getJSON, prefetch: false }).then(async engine => {
   const out = []
   for (const q of questions) {
     out.push((await engine.search(q, Number(limit))).map(r => [`${r.kind}:${r.id}`, r.score]))

@@ -244,15 +244,29 @@
     if (!table) return Promise.resolve();
     var have = key === "docs" ? this.docs : this.postings;
     items.forEach(function (i) { if (have[i] === undefined) names.add(table.files[shardOf(table, i)]); });
-    return Promise.all(Array.from(names).map(function (name) {
-      var loading = self.shards.get(name);
-      if (!loading) {
-        loading = self.get(name).then(function (shard) { self.keep(key, shard); });
-        loading.catch(function () { self.shards.delete(name); }); /* the next query tries again */
-        self.shards.set(name, loading);
-      }
-      return loading;
-    }));
+    return Promise.all(Array.from(names).map(function (name) { return self.shard(key, name, false); }));
+  };
+
+  /* A Promise of a shard kept (fetched once; low: a background fetch). */
+  Engine.prototype.shard = function (key, name, low) {
+    var self = this, loading = this.shards.get(name);
+    if (!loading) {
+      loading = this.get(name, low).then(function (shard) { self.keep(key, shard); });
+      loading.catch(function () { self.shards.delete(name); }); /* the next query tries again */
+      this.shards.set(name, loading);
+    }
+    return loading;
+  };
+
+  /* Fetches, in the background and `at` at a time, every shard of a table not fetched yet. */
+  Engine.prototype.prefetch = function (key, at) {
+    var self = this, table = this.data.shards && this.data.shards[key];
+    var names = table ? table.files.filter(function (name) { return !self.shards.has(name); }) : [];
+    function next() {
+      var name = names.shift();
+      if (name) self.shard(key, name, true).then(next, next);
+    }
+    for (var k = 0; k < at; k++) next();
   };
 
   Engine.prototype.keep = function (key, shard) {
@@ -318,7 +332,9 @@
     return final.slice(0, limit);
   };
 
-  /* A Promise of the results of a query: the shards it needs are fetched first. */
+  /* A Promise of the results of a query: the shards it needs are fetched first. Once a first
+     query is answered, the documents' shards are fetched in the background (when the engine
+     was opened with prefetch), so that the next letters typed wait for postings at most. */
   Engine.prototype.search = function (text, limit) {
     var self = this, plan = this.plan(text), forms = [];
     limit = limit || 10;
@@ -326,6 +342,7 @@
     return this.need("postings", forms).then(function () {
       var ranked = self.rank(plan, limit);
       return self.need("docs", ranked.map(function (pair) { return pair[1]; })).then(function () {
+        if (self.prefetchDocs && ranked.length) { self.prefetchDocs = false; self.prefetch("docs", 3); }
         return ranked.map(function (pair, i) { return self.result(i + 1, pair[1], pair[0]); });
       });
     });
@@ -339,20 +356,23 @@
     return out;
   };
 
-  function fetchJSON(url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+  function fetchJSON(url, low) {
+    return fetch(url, { credentials: "same-origin", priority: low ? "low" : "auto" }).then(function (r) {
       if (!r.ok) throw new Error(url + ": " + r.status);
       return r.json();
     });
   }
 
   /* A Promise of an engine over the index whose head is at url; its shards are fetched from
-     beside it, as the queries need them. getJSON(url): a Promise of a file's JSON (fetch by
-     default). */
-  function open(url, getJSON) {
-    getJSON = getJSON || fetchJSON;
+     beside it, as the queries need them. options.getJSON(url, low): a Promise of a file's JSON
+     (fetch by default; low: a background fetch); options.prefetch: false to fetch the
+     documents' shards only as results show them (by default the rest follow a first query). */
+  function open(url, options) {
+    var getJSON = (options && options.getJSON) || fetchJSON;
     return getJSON(url).then(function (head) {
-      return new Engine(head, function (name) { return getJSON(new URL(name, url).href); });
+      var engine = new Engine(head, function (name, low) { return getJSON(new URL(name, url).href, low); });
+      engine.prefetchDocs = !options || options.prefetch !== false;
+      return engine;
     });
   }
 
