@@ -15,9 +15,10 @@ timing):
   (the head and the shards; the page's own HTML, CSS and scripts are counted apart). Median of
   --runs.
 - keystrokes: in that page, questions typed letter by letter, each letter once its previous
-  letter's results are shown; per letter, the time from its input event to its results shown (the box
-  clears aria-busy when the latest query's results are in). Median and worst over all letters,
-  and the index bytes fetched by the whole session.
+  letter's results are shown (and --pace ms more); per letter, the time from its input event to its results shown (the box
+  clears aria-busy when the latest query's results are in). Median, 95th percentile and worst
+  over all letters (the JSON line names the worst one), and the index bytes fetched by the whole
+  session (the documents fetched in the background included).
 
 English questions are callers' words (with typos); other languages' questions are the first
 words of a few services' names in that language, and the same with a letter dropped (a typo),
@@ -142,7 +143,8 @@ def fetched(page, start: float, end: float) -> list[tuple[str, int]]:
         " r.responseEnd <= e).map(r => [r.name, r.encodedBodySize])", [start, end])]
 
 
-def keystrokes(page, asked: list[str]) -> tuple[list[float], int]:
+def keystrokes(page, asked: list[str], pace: int) -> tuple[list[tuple[float, str]], int]:
+    """(ms, the text in the box) for each letter typed; the index bytes fetched meanwhile."""
     box = page.locator("#kb-home-q")
     start, times = page.evaluate("performance.now()"), []
     for question in asked:
@@ -150,12 +152,14 @@ def keystrokes(page, asked: list[str]) -> tuple[list[float], int]:
         page.wait_for_function("!document.querySelector('[data-kb-search-results]')"
                                ".hasAttribute('aria-busy')")
         for letter in question:
+            if pace:
+                page.wait_for_timeout(pace)
             page.evaluate("window.__kb.shown = []; window.__kb.keys = []")
             page.keyboard.type(letter)
             page.wait_for_function("window.__kb.shown.length > 0 && !document.querySelector("
                                    "'[data-kb-search-results]').hasAttribute('aria-busy')")
             kb = page.evaluate("window.__kb")
-            times.append(kb["shown"][-1][0] - kb["keys"][0])
+            times.append((kb["shown"][-1][0] - kb["keys"][0], box.input_value()))
     page.wait_for_timeout(2000)  # what is still coming (the documents fetched in the background)
     got = fetched(page, start, page.evaluate("performance.now()"))
     return times, sum(b for path, b in got if "/api/v2/" in path)
@@ -166,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("sites", nargs="+", type=Path, help="built public sites (site/public)")
     ap.add_argument("--lang", action="append")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--pace", type=int, default=0, metavar="MS",
+                    help="Wait this long after a letter's results before the next letter (a "
+                         "person's typing; default: at once).")
     ap.add_argument("--without", action="append", default=[], metavar="GLOB",
                     help="Refuse the page's requests for these URLs (e.g. '**/search/"
                          "search_index.json', Material's own header search index).")
@@ -188,27 +195,30 @@ def main(argv: list[str] | None = None) -> int:
                         firsts.append(row)
                         if run < args.runs - 1:
                             context.close()
-                    times, session = keystrokes(page, asked)
+                    times, session = keystrokes(page, asked, args.pace)
                     context.close()
                     times.sort()
+                    ms = [t for t, _ in times]
                     rows.append({
                         "site": str(site), "lang": lang, "question": asked[0],
-                        "without": " ".join(args.without) or "-",
+                        "without": " ".join(args.without) or "-", "pace": args.pace,
                         "files": 1 + sum(len(t["files"]) for t in table.values()),
                         "whole": whole,
                         "first_ms": statistics.median(r["ms"] for r in firsts),
                         "first_index": statistics.median(r["index"] for r in firsts),
                         "page": statistics.median(r["page"] for r in firsts),
-                        "keys": len(times), "median": statistics.median(times),
-                        "worst": times[-1], "session": session})
+                        "keys": len(times), "median": statistics.median(ms),
+                        "p95": ms[int(len(ms) * 0.95)], "worst": ms[-1],
+                        "worst_at": times[-1][1], "session": session})
                     print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
     print("\n| site | language | refused | index files | whole index (gzip) | first result after "
-          "load | index bytes before it | other bytes before it | keystrokes | median / worst | "
+          "load | index bytes before it | other bytes before it | keystrokes | median / 95th / worst | "
           "index bytes, whole session |\n|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['site']} | {r['lang']} | {r['without']} | {r['files']} | {r['whole']:,} B | "
               f"{r['first_ms']:.0f} ms | {r['first_index']:,.0f} B | {r['page']:,.0f} B | "
-              f"{r['keys']} | {r['median']:.1f} / {r['worst']:.1f} ms | {r['session']:,} B |")
+              f"{r['keys']} | {r['median']:.1f} / {r['p95']:.0f} / {r['worst']:.0f} ms | "
+              f"{r['session']:,} B |")
     return 0
 
 

@@ -119,9 +119,10 @@ class Engine:
             return found
         # Longer words it begins: the forms are sorted, so they are the run from where the word
         # would be. They are not matched by edits too (a prefix counts as a prefix).
-        start = end = bisect_left(self.forms, word)
-        while size >= q["prefix_min"] and end < len(self.forms) and self.forms[end].startswith(word):
-            if len(self.forms[end]) > size:
+        forms = self.forms
+        start = end = bisect_left(forms, word)
+        while size >= q["prefix_min"] and end < len(forms) and forms[end].startswith(word):
+            if len(forms[end]) > size:
                 put(end, q["prefix"])
             end += 1
         for length in range(size - edits, size + edits + 1) if edits else ():

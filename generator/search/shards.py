@@ -14,8 +14,8 @@
 A front end reads the head, then only the shards of the forms a query matches and of the
 documents it shows (``rank.js``: ``kbSearch.open``). Each shard holds at most about
 ``POSTINGS_BYTES`` or ``DOCS_BYTES`` of JSON (a form whose postings are larger has a shard of its
-own); a small catalog (``WHOLE_BYTES``) has one of each. A shard's name is the hash of its content: a browser
-that kept an older shard cannot mix it with a newer head. ``join`` puts the whole index back
+own); a small catalog (``WHOLE_BYTES``) has one of each. A shard's name is the hash of its
+content: a browser that kept an older shard cannot mix it with a newer head. ``join`` puts the whole index back
 together from the files (``kb search`` ranks from it, in Python).
 """
 
