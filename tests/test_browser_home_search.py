@@ -12,8 +12,9 @@ import re
 import pytest
 from browserkit import DEMO_LANGS, DESKTOP, PHONE, demo_lacks, new_page, watch_failures
 from conftest import BASE_TREE, StaticServer, write_tree
+from playwright.sync_api import expect
 
-from generator.search import rank
+from generator.search import rank, shards
 
 pytestmark = pytest.mark.browser
 
@@ -26,13 +27,14 @@ def public(demo_site):
 
 
 def index_of(site, lang: str) -> dict:
-    return json.loads((site / "api" / "v2" / lang / "search.json").read_text("utf-8"))
+    return shards.read(site / "api" / "v2" / lang / "search.json")
 
 
 def type_in_home_search(page, query: str):
     box = page.locator("#kb-home-q")
     box.click()
     box.press_sequentially(query, delay=10)
+    page.locator(".kb-home-search .kb-search-box__results:not([aria-busy])").wait_for(state="attached")  # answered
     results = page.locator(".kb-home-search .kb-search-result")
     results.first.wait_for(state="visible")
     return results
@@ -61,6 +63,88 @@ def test_home_search_ranks_as_kb_search_and_the_keyboard_opens_a_result(browser,
     assert page.evaluate("document.activeElement.id") == "kb-home-q"
     page.keyboard.press("Enter")  # Enter in the field opens the first result
     page.wait_for_url(re.compile(r"/en/services/pothole-repair/$"))
+    assert failures == []
+
+
+class ShardedIndex:
+    """The demo's English index cut into many small shards, served in place of the built one
+    (page.route), as a large catalog's is; a held request waits until released."""
+
+    def __init__(self, site, folder):
+        self.data = index_of(site, "en")
+        self.folder = folder
+        self.written = shards.write(self.data, folder / "search.json", postings_bytes=2000,
+                                    docs_bytes=1000, whole_bytes=0)
+        self.asked: list[str] = []
+        self.holding = False
+        self.held: list = []
+
+    def serve(self, route):
+        name = route.request.url.split("/api/v2/en/", 1)[1]
+        self.asked.append(name)
+        if self.holding:
+            self.held.append((route, name))
+        else:
+            route.fulfill(path=str(self.folder / name), content_type="application/json")
+
+    def release(self):
+        self.holding = False
+        for route, name in self.held:
+            route.fulfill(path=str(self.folder / name), content_type="application/json")
+        self.held = []
+
+    def on(self, page):
+        page.route("**/api/v2/en/search.json", self.serve)
+        page.route("**/api/v2/en/search/*.json", self.serve)
+
+    def titles(self, query: str) -> list[str]:
+        return [r["title"] for r in rank.search(self.data, query, 10)]
+
+
+def test_home_search_fetches_only_the_shards_a_question_needs(browser, public, tmp_path):
+    site, url = public
+    index = ShardedIndex(site, tmp_path)
+    postings = [p.name for p in index.written if p.name.startswith("p-")]
+    docs = [p.name for p in index.written if p.name.startswith("d-")]
+    page = new_page(browser, DESKTOP)
+    failures = watch_failures(page)
+    index.on(page)
+    page.goto(f"{url}en/")
+    results = type_in_home_search(page, "grafitti on my garage")
+    titles = results.locator(".kb-search-result__title").all_inner_texts()
+    assert titles == index.titles("grafitti on my garage")
+    assert index.asked[0] == "search.json"
+    assert 0 < len([a for a in index.asked if "/p-" in a]) < len(postings) / 2
+    # once a question is answered, the documents' shards follow in the background
+    for _ in range(100):
+        if {a.rsplit("/", 1)[1] for a in index.asked if "/d-" in a} == set(docs):
+            break
+        page.wait_for_timeout(50)
+    assert {a.rsplit("/", 1)[1] for a in index.asked if "/d-" in a} == set(docs)
+    assert len(index.asked) == len(set(index.asked))  # each file once
+    assert failures == []
+
+
+def test_home_search_drops_an_older_questions_answer_that_comes_after_a_newer_ones(
+        browser, public, tmp_path):
+    site, url = public
+    index = ShardedIndex(site, tmp_path)
+    page = new_page(browser, DESKTOP)
+    failures = watch_failures(page)
+    index.on(page)
+    page.goto(f"{url}en/")
+    box = page.locator("#kb-home-q")
+    type_in_home_search(page, "pothole")  # its shards are now kept
+    index.holding = True  # what is asked from now on waits
+    box.fill("tagging on a wall")  # an older question whose shards are held back
+    box.fill("pothole")  # a newer one, answered at once
+    newer = index.titles("pothole")
+    expect(page.locator(".kb-search-result__title")).to_have_text(newer)
+    assert any("/p-" in name for _, name in index.held)  # the older question's postings wait
+    index.release()  # the older answer comes now, after the newer one
+    page.wait_for_timeout(500)
+    assert page.locator(".kb-search-result__title").all_inner_texts() == newer
+    assert page.locator(".kb-home-search .kb-search-box__results").get_attribute("aria-busy") is None
     assert failures == []
 
 

@@ -98,6 +98,7 @@ def first_result(page, query: str):
     box = page.locator("#kb-console-q")
     box.fill("")
     box.press_sequentially(query)
+    page.locator("#kb-console-results:not([aria-busy])").wait_for(state="attached")  # answered
     result = page.locator("#kb-console-results [role=option]").first
     result.wait_for()
     return result
@@ -353,9 +354,9 @@ def test_open_now_changes_at_closing_time_without_a_reload(browser, site):
 
 
 def test_console_ranks_as_kb_search_and_says_who_handles_an_answer(browser, site):
-    from generator.search import rank
+    from generator.search import rank, shards
 
-    data = json.loads((site[0] / "agent" / "api" / "v2" / "en" / "search.json").read_text("utf-8"))
+    data = shards.read(site[0] / "agent" / "api" / "v2" / "en" / "search.json")
     page = console(browser, site, "2026-11-18T10:00:00-06:00")  # a Wednesday morning
     for query in ["pothole", "street", "potole repiar", "property tax appeal", "library card",
                   "triage"]:

@@ -1,8 +1,9 @@
-"""kb's one search (generator/search/): the index api/v2/<lang>/search.json follows its schema
-and keeps agent-only words out of the public one; the ranking finds what callers mean (typos,
-joined and split words, whole words above prefixes, the thesaurus, agencies with their phone);
-and the JavaScript ranking the sites use gives the same results, scores included, as `kb
-search` on every question of bench/queries/ (run under node)."""
+"""kb's one search (generator/search/): the index api/v2/<lang>/search.json and its shards follow
+their schemas and keep agent-only words out of the public one; the ranking finds what callers
+mean (typos, joined and split words, whole words above prefixes, the thesaurus, agencies with
+their phone); and the JavaScript ranking the sites use, fetching the shards as it needs them,
+gives the same results, scores included, as `kb search` over the whole index on every question
+of bench/queries/ (run under node)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import yaml
 from generator.pipeline.build import check
 from generator.pipeline.model import build_site
 from generator.pipeline.translate import in_language
-from generator.search import index, rank
+from generator.search import index, rank, schema, shards
 
 REPO = Path(__file__).resolve().parent.parent
 NODE = shutil.which("node")
@@ -42,9 +43,22 @@ def first(data: dict, query: str) -> str:
     return f"{results[0]['kind']}:{results[0]['id']}" if results else ""
 
 
-def test_the_index_follows_its_schema(indexes):
-    for data in indexes.values():
-        jsonschema.validate(data, index.SCHEMA)
+def test_the_index_and_its_shards_follow_their_schemas_and_read_back_whole(indexes, tmp_path):
+    cut = {"postings_bytes": 3000, "docs_bytes": 1000, "whole_bytes": 0}  # as a big catalog's
+    for (lang, audience, small), data in [(k + (s,), v) for k, v in indexes.items()
+                                          for s in (False, True)]:
+        head = tmp_path / lang / audience / str(small) / "search.json"
+        head.parent.mkdir(parents=True)
+        written = shards.write(data, head, **(cut if small else {}))
+        if small:
+            assert len(written) > 10
+        else:
+            assert len(written) == 3  # the demo: the head, one shard of each
+        jsonschema.validate(json.loads(head.read_text("utf-8")), schema.HEAD)
+        for path in written[1:]:
+            shard = json.loads(path.read_text("utf-8"))
+            jsonschema.validate(shard, schema.POSTINGS if path.name.startswith("p-") else schema.DOCS)
+        assert shards.read(head) == data
 
 
 def test_callers_words_find_the_service(indexes):
@@ -61,6 +75,12 @@ def test_a_whole_word_ranks_above_a_prefix_of_a_longer_one(indexes):
     engine = rank.engine(indexes["en", "public"])
     found = engine.matches("park", True)
     assert found[engine.form_id["park"]] > found[engine.form_id["parking"]]
+
+
+def test_a_short_word_matches_words_one_edit_away_not_two(indexes):
+    engine = rank.engine(indexes["en", "public"])
+    assert engine.matches("potole", True) == {engine.form_id["pothole"]: engine.q["edit1"]}
+    assert engine.matches("qqqqq", True) == {}  # nothing like any word of the content
 
 
 def test_an_agency_answers_with_who_to_call(indexes):
@@ -88,6 +108,18 @@ def questions(lang: str) -> list[str]:
     return out
 
 
+def run_js(head: Path, asked: list[str], tmp_path: Path) -> dict:
+    (tmp_path / "q.json").write_text(json.dumps(asked), "utf-8")
+    out = subprocess.run([NODE, str(REPO / "tests" / "js" / "rank.js"), str(head),
+                          str(tmp_path / "q.json"), "10"], check=True, capture_output=True,
+                         text=True, timeout=300)
+    return json.loads(out.stdout)
+
+
+def python_results(data: dict, asked: list[str]) -> list:
+    return [[[f"{r['kind']}:{r['id']}", r["score"]] for r in rank.search(data, q, 10)] for q in asked]
+
+
 @pytest.mark.parametrize("lang", ["en", "es", "fr", "ar"])
 def test_javascript_ranks_exactly_as_python(indexes, tmp_path, lang):
     if not NODE:
@@ -97,13 +129,29 @@ def test_javascript_ranks_exactly_as_python(indexes, tmp_path, lang):
               "\u0634\u0627\u0631\u0639 \u0645\u0638\u0644\u0645", "", "   ", "l'eau", "bac à ordures"]
     for audience in ("public", "agent"):
         data = indexes[lang, audience]
-        index_file = tmp_path / f"{lang}-{audience}.json"
-        index_file.write_text(index.dumps(data), "utf-8")
-        (tmp_path / "q.json").write_text(json.dumps(asked), "utf-8")
-        out = subprocess.run([NODE, str(REPO / "tests" / "js" / "rank.js"), str(index_file),
-                              str(tmp_path / "q.json"), "10"], check=True, capture_output=True,
-                             text=True, timeout=300)
-        js = json.loads(out.stdout)
-        for query, theirs in zip(asked, js):
-            ours = [[f"{r['kind']}:{r['id']}", r["score"]] for r in rank.search(data, query, 10)]
+        head = tmp_path / audience / "search.json"
+        head.parent.mkdir()
+        shards.write(data, head)
+        js = run_js(head, asked, tmp_path)["results"]
+        for query, ours, theirs in zip(asked, python_results(data, asked), js):
             assert ours == theirs, (audience, query)
+
+
+def test_many_small_shards_give_the_results_of_the_whole_index_fetching_only_some(indexes, tmp_path):
+    """A catalog big enough to need many shards (the demo cut small): as the letters of questions
+    are typed, the JavaScript fetches only the shards it needs and ranks as Python does over the
+    whole index."""
+    if not NODE:
+        pytest.skip("node is not installed")
+    data = indexes["en", "public"]
+    head = tmp_path / "search.json"
+    written = shards.write(data, head, postings_bytes=2000, docs_bytes=1000, whole_bytes=0)
+    table = json.loads(head.read_text("utf-8"))["shards"]
+    assert len(table["postings"]["files"]) > 20 and len(table["docs"]["files"]) > 20
+    asked = [q[:n] for q in ("grafitti on my garage", "stret lite out", "garbage not picked up")
+             for n in range(1, len(q) + 1)]
+    js = run_js(head, asked, tmp_path)
+    assert js["results"] == python_results(data, asked)
+    one = run_js(head, ["pothole"], tmp_path)  # one question: the head and a few shards
+    assert one["results"] == python_results(data, ["pothole"])
+    assert 2 < one["fetched"] < len(written) / 4

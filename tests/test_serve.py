@@ -14,6 +14,7 @@ import pytest
 from conftest import ARTICLE, BASE_TREE, SERVICE, write_tree
 
 from generator.commands.serve import Preview
+from generator.search import shards
 
 SERVICE3 = ("name: Graffiti removal\ndepartment: parks\ngroup: Clean streets\n"
             "summary: Report graffiti on public property.\nrelated: [pothole-repair]\n")
@@ -175,7 +176,7 @@ def test_the_agent_preview_has_the_search_index_the_console_ranks_over(tmp_path)
     preview = Preview(root, None, "agent", tmp_path / "work")
     preview.update()
     console = json.loads((preview.site_dir / "console.json").read_text("utf-8"))
-    index = json.loads((preview.site_dir / console["index"]).read_text("utf-8"))
+    index = shards.read(preview.site_dir / console["index"])
     assert index["audience"] == "agent"
     assert "Pothole repair" in [d["title"] for d in index["docs"]]
 

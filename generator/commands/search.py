@@ -14,11 +14,11 @@ from generator.pipeline.build import check
 from generator.pipeline.model import build_site
 from generator.pipeline.translate import in_language
 from generator.search import index as search_v2
-from generator.search import rank
+from generator.search import rank, shards
 
 
 def load_index(root: Path, lang: str | None, audience: str) -> tuple[dict, str | None]:
-    """(index, note): the built api/v2/<lang>/search.json when there is one, else
+    """(index, note): the built api/v2/<lang>/search.json and its shards when there is one, else
     the same index made in memory from the content (nothing is written)."""
 
     checked = check(root)
@@ -30,7 +30,7 @@ def load_index(root: Path, lang: str | None, audience: str) -> tuple[dict, str |
                       f"languages has: {', '.join(codes)})")
     built = root / "site" / audience / "api" / "v2" / lang / "search.json"
     if built.is_file():
-        return json.loads(built.read_text("utf-8")), None
+        return shards.read(built), None
     source = build_site(checked.tree, config, audience)
     site, _ = in_language(source, lang)
     note = f"no built index at {built}; searched the content directly (kb build writes the index)"

@@ -25,6 +25,7 @@ from generator.formats import (
 )
 from generator.pipeline.model import Site
 from generator.search import index as search
+from generator.search import schema as search_schema
 
 
 def language(site: Site, lang: str, langs: list[str], stage: Path, stamp: str,
@@ -47,7 +48,7 @@ def audience(source_site: Site, stage: Path, langs: list[str], parts: dict[str, 
     write_language_chooser(source_site, stage, langs)
     catalog_json.write_schemas(source_site, stage)
     search_index.write_schema(stage)
-    search.write_schema(stage)
+    search_schema.write_schema(stage)
     feedback_schema.write(source_site, stage)  # only when extra.kb.feedback is set
     changes.write_index(source_site, stage, langs, parts, events)
     hsds.write(source_site, stage)  # api/hsds/ (public site only, source language)

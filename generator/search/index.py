@@ -1,7 +1,8 @@
-"""The search index of one language and audience: ``api/v2/<lang>/search.json``.
+"""The search index of one language and audience: ``api/v2/<lang>/search.json`` and its shards.
 
-One file holds everything a front end needs to rank and to show a result (docs/search.md, the
-schema in ``SCHEMA``):
+The index holds everything a front end needs to rank and to show a result (docs/search.md).
+``build`` makes it whole, as one dict; ``shards`` writes it as a head and shards fetched on demand
+(their schemas are in ``schema``):
 
 * ``docs``: per service, answer and department its kind, id, title, one-line summary, address and
   who handles it (``by``: an index into ``handlers``, the department or partner with its phone;
@@ -26,6 +27,7 @@ from pathlib import Path
 from generator.formats.search_index import documents
 from generator.pipeline import thesaurus
 from generator.pipeline.model import Site
+from generator.search import shards
 from generator.search import words as language
 
 FORMAT_VERSION = 2
@@ -146,81 +148,7 @@ def dumps(data: dict) -> str:
 
 
 def write_language(site: Site, lang: str, stage: Path) -> list[Path]:
-    """api/v2/<lang>/search.json."""
+    """api/v2/<lang>/search.json (the head) and its shards beside it (``shards``)."""
     target = stage / "api" / "v2" / lang / "search.json"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(dumps(build(site, lang)), "utf-8")
-    return [target]
-
-
-SCHEMA = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "Search index (version 2)",
-    "description": "kb's search index of one language and audience: the documents, who handles "
-                   "each, the content's words with their weights per document, and what ranks "
-                   "a query (docs/search.md describes the ranking).",
-    "type": "object",
-    "required": ["version", "lang", "audience", "query", "stop", "thesaurus", "handlers", "docs",
-                 "forms", "stems", "postings"],
-    "additionalProperties": False,
-    "properties": {
-        "version": {"const": FORMAT_VERSION},
-        "lang": {"type": "string"},
-        "audience": {"enum": ["public", "agent"]},
-        "query": {"type": "object", "description": "The ranking's factors.",
-                  "additionalProperties": {"type": "number"}},
-        "stop": {"type": "array", "items": {"type": "string"},
-                 "description": "Stop words, folded: not searched for."},
-        "thesaurus": {
-            "type": "object", "required": ["synonyms", "broader"],
-            "properties": {
-                "synonyms": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
-                "broader": {"type": "object",
-                            "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-            },
-        },
-        "handlers": {
-            "type": "array",
-            "items": {
-                "type": "object", "required": ["id", "name", "kind", "phone", "url"],
-                "additionalProperties": False,
-                "properties": {
-                    "id": {"type": "string"}, "name": {"type": "string"},
-                    "kind": {"enum": ["city", "partner"]},
-                    "phone": {"type": "string", "description": "Empty when none is published."},
-                    "url": {"type": "string", "description": "Relative to the site's root."},
-                    "transfer": {"type": "string", "description": "Agent site only: the line "
-                                 "a call is transferred to."},
-                },
-            },
-        },
-        "docs": {
-            "type": "array",
-            "items": {
-                "type": "object", "required": ["kind", "id", "title", "summary", "url", "by"],
-                "additionalProperties": False,
-                "properties": {
-                    "kind": {"enum": ["service", "article", "department"]},
-                    "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
-                    "title": {"type": "string"},
-                    "summary": {"type": "string"},
-                    "url": {"type": "string", "description": "Relative to the site's root."},
-                    "by": {"type": ["integer", "null"], "description": "Index in handlers."},
-                },
-            },
-        },
-        "forms": {"type": "array", "items": {"type": "string"},
-                  "description": "The content's words, folded, sorted."},
-        "stems": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}},
-                  "description": "Groups of forms (indexes) with the same stem."},
-        "postings": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}},
-                     "description": "Beside forms: [doc, weight, doc, weight, ...]."},
-    },
-}
-
-
-def write_schema(stage: Path) -> None:
-    folder = stage / "api" / "v2" / "schema"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "search.schema.json").write_text(
-        json.dumps(SCHEMA, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return shards.write(build(site, lang), target)

@@ -23,6 +23,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from generator.pipeline.thesaurus import Thesaurus, fold
 
 
@@ -34,6 +36,10 @@ class Engine:
         self.q = data["query"]
         self.forms: list[str] = data["forms"]
         self.form_id = {w: i for i, w in enumerate(self.forms)}
+        self.by_length: dict[int, list[int]] = {}  # forms by length, for the edits
+        for i, w in enumerate(self.forms):
+            self.by_length.setdefault(len(w), []).append(i)
+        self.found: dict[tuple[str, bool], dict[int, float]] = {}  # matches, remembered
         self.stem_group: dict[int, list[int]] = {}
         for group in data["stems"]:
             for i in group:
@@ -89,6 +95,15 @@ class Engine:
     # --- 3. the forms a word matches ----------------------------------------------------------
 
     def matches(self, word: str, typed: bool) -> dict[int, float]:
+        """The forms a word matches, with their factors (remembered: typing repeats words)."""
+        key = (word, typed)
+        if key not in self.found:
+            if len(self.found) > 500:
+                self.found.clear()
+            self.found[key] = self._matches(word, typed)
+        return self.found[key]
+
+    def _matches(self, word: str, typed: bool) -> dict[int, float]:
         q = self.q
         found: dict[int, float] = {}
 
@@ -109,11 +124,19 @@ class Engine:
             edits = 0
         if size < q["prefix_min"] and not edits:
             return found
-        for i, form in enumerate(self.forms):
-            if size >= q["prefix_min"] and len(form) > size and form.startswith(word):
-                put(i, q["prefix"])
-            elif edits and abs(len(form) - size) <= edits:
-                d = distance(word, form, edits)
+        # Longer words it begins: the forms are sorted, so they are the run from where the word
+        # would be. They are not matched by edits too (a prefix counts as a prefix).
+        forms = self.forms
+        start = end = bisect_left(forms, word)
+        while size >= q["prefix_min"] and end < len(forms) and forms[end].startswith(word):
+            if len(forms[end]) > size:
+                put(end, q["prefix"])
+            end += 1
+        for length in range(size - edits, size + edits + 1) if edits else ():
+            for i in self.by_length.get(length, ()):
+                if start <= i < end:
+                    continue
+                d = distance(word, self.forms[i], edits)  # edits + 1 when farther
                 if d == 1:
                     put(i, q["edit1"])
                 elif d == 2 and edits == 2:  # (distance() says limit + 1 for "more")
@@ -122,17 +145,27 @@ class Engine:
 
     # --- 4. and 5. scores ---------------------------------------------------------------------
 
+    def plan(self, text: str) -> list[tuple[tuple[str, ...], float, bool, list[dict[int, float]]]]:
+        """(words, weight, typed, the forms each word matches) of a query's units: all that
+        decides which postings the ranking reads (rank.js fetches their shards first)."""
+        return [(term, weight, typed, [self.matches(w, typed) for w in term])
+                for term, weight, typed in self.units(text)]
+
     def search(self, text: str, limit: int = 10) -> list[dict]:
-        units = self.units(text)
-        typed = sum(1 for _, _, is_typed in units if is_typed)
+        return [self.result(rank, doc, score)
+                for rank, (score, doc) in enumerate(self.rank(self.plan(text), limit), start=1)]
+
+    def rank(self, plan: list, limit: int) -> list[tuple[float, int]]:
+        """(score, document) of the best `limit` documents, best first."""
+        typed = sum(1 for _, _, is_typed, _ in plan if is_typed)
         if not typed:
             return []
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
-        for term, weight, is_typed in units:
-            best = self.best(term[0], weight, is_typed)
-            for word in term[1:]:
-                more = self.best(word, weight, is_typed)
+        for term, weight, _, found in plan:
+            best = self.best(found[0], weight)
+            for more in found[1:]:
+                more = self.best(more, weight)
                 best = {doc: s + more[doc] for doc, s in best.items() if doc in more}
             for doc, s in best.items():
                 scores[doc] = scores.get(doc, 0.0) + s / len(term)
@@ -144,14 +177,13 @@ class Engine:
         final.sort(key=lambda pair: (-pair[0], pair[1]))
         if final:  # a result far below the first is noise, not a choice
             final = [pair for pair in final if pair[0] >= self.q["floor"] * final[0][0]]
-        return [self.result(rank, doc, score)
-                for rank, (score, doc) in enumerate(final[:limit], start=1)]
+        return final[:limit]
 
-    def best(self, word: str, weight: float, typed: bool) -> dict[int, float]:
-        """Per document, the best score of a word's matches in it."""
+    def best(self, found: dict[int, float], weight: float) -> dict[int, float]:
+        """Per document, the best score of a word's matches (`found`) in it."""
         postings = self.data["postings"]
         best: dict[int, float] = {}
-        for i, factor in self.matches(word, typed).items():
+        for i, factor in found.items():
             m = weight * factor
             p = postings[i]
             for k in range(0, len(p), 2):

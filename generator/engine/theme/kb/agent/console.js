@@ -97,9 +97,9 @@
   /* The results of the index's ranking, as the console's entries: the result's kind (a service,
      an answer, a city department or a partner agency), its data in console.json and who
      handles it (the index's handler: a department or partner, with its transfer line). */
-  function entriesFor(engine, items, text) {
+  function entriesFor(found, items) {
     var out = [];
-    engine.search(text, 12).forEach(function (r) {
+    found.forEach(function (r) {
       var item = items[r.kind] && items[r.kind][r.id];
       if (!item) return;
       var kind = r.kind === "article" ? "answer"
@@ -262,8 +262,19 @@
   };
 
   Console.prototype.update = function () {
+    var self = this, mine = this.asked = (this.asked || 0) + 1;
+    this.list.setAttribute("aria-busy", "true");
+    this.engine.search(this.input.value, 12).then(function (found) {
+      if (mine === self.asked) self.show(entriesFor(found, self.items)); /* else a newer query's is coming */
+    }, function () { /* a shard of the index did not come: the next keystroke tries again */
+      if (mine === self.asked) self.list.removeAttribute("aria-busy");
+    });
+  };
+
+  Console.prototype.show = function (results) {
     var now = new Date(), self = this, s = this.data.strings;
-    this.results = entriesFor(this.engine, this.items, this.input.value);
+    this.list.removeAttribute("aria-busy");
+    this.results = results;
     this.list.textContent = "";
     this.results.forEach(function (entry, i) { self.list.appendChild(resultNode(self.data, entry, i, now)); });
     var q = this.input.value.trim();
@@ -472,9 +483,9 @@
       });
       if (!root || root.kbConsole) return null;
       /* the agent site's search index, beside the language folders (under the site's sub-path) */
-      return loadJSON(new URL(data.index, dataUrl).href).then(function (index) {
+      return window.kbSearch.open(new URL(data.index, dataUrl).href).then(function (engine) {
         if (root.kbConsole) return;
-        root.kbConsole = new Console(root, data, window.kbSearch.load(index));
+        root.kbConsole = new Console(root, data, engine);
         /* open-now and alerts change with the clock: refresh the shown results every minute */
         setInterval(function () { if (root.isConnected) root.kbConsole.refreshStatus(); }, 60000);
       });

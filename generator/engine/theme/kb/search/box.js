@@ -28,15 +28,10 @@
     return node;
   }
 
-  /* The one place an index is loaded: a promise of an engine whose search(q, limit) gives the
-     results (or a promise of them). */
+  /* The one place an index is loaded: a promise of an engine whose search(q, limit) gives a
+     promise of the results. Its head first; its shards come as queries need them. */
   function loadIndex(url) {
-    if (!INDEXES[url]) {
-      INDEXES[url] = fetch(url, { credentials: "same-origin" }).then(function (r) {
-        if (!r.ok) throw new Error(url + ": " + r.status);
-        return r.json();
-      }).then(function (data) { return window.kbSearch.load(data); });
-    }
+    if (!INDEXES[url]) INDEXES[url] = window.kbSearch.open(url);
     return INDEXES[url];
   }
 
@@ -91,6 +86,7 @@
     function links() { return Array.prototype.slice.call(list.querySelectorAll(".kb-search-result__title")); }
 
     function show(q, results) {
+      list.removeAttribute("aria-busy");
       list.textContent = "";
       results.forEach(function (r) { list.appendChild(resultNode(r, where, transfer)); });
       list.hidden = !results.length;
@@ -106,8 +102,11 @@
         show("", []);
         return;
       }
+      list.setAttribute("aria-busy", "true");
       Promise.resolve(engine.search(q, 10)).then(function (results) {
         if (mine === asked) show(q, results); /* an older query's answer, come late, is dropped */
+      }, function () { /* a shard did not come: the next keystroke tries again */
+        if (mine === asked) list.removeAttribute("aria-busy");
       });
     }
 

@@ -2,7 +2,13 @@
    The same steps, in the same order, as generator/search/rank.py (whose docstring explains
    them), so that the console, the site's search box and `kb search` rank alike: change both or
    neither (tests/test_search_v2.py runs both on the same questions and compares the scores).
-   Lengths and edits count code points, as Python does. */
+   Lengths and edits count code points, as Python does.
+
+   kbSearch.open(url) fetches the index's head and gives a Promise of an engine; its
+   search(text, limit) gives a Promise of the results. The engine fetches only the shards it
+   needs (generator/search/shards.py: the postings of the forms a query matches, then the
+   documents it shows), once each. kbSearch.load(data) is an engine over a whole index already
+   in memory (index.build's dict). */
 (function (root, factory) {
   "use strict";
   if (typeof module === "object" && module.exports) module.exports = factory();
@@ -22,6 +28,39 @@
   }
 
   function chars(s) { return Array.from(s); }
+
+  /* Python's order of strings (by code point; JavaScript's < compares UTF-16 units, which puts
+     a letter above U+FFFF before one from U+E000 to U+FFFF). */
+  function compare(a, b) {
+    for (var k = 0; k < a.length && k < b.length; k++) {
+      var x = a.charCodeAt(k), y = b.charCodeAt(k);
+      if (x !== y) {
+        var sx = x >= 0xd800 && x <= 0xdfff, sy = y >= 0xd800 && y <= 0xdfff;
+        return sx === sy ? x - y : sx ? 1 : -1;
+      }
+    }
+    return a.length - b.length;
+  }
+
+  /* The first index of a sorted list whose item is not before `word` (Python's bisect_left). */
+  function bisect(list, word) {
+    var lo = 0, hi = list.length, mid;
+    while (lo < hi) {
+      mid = (lo + hi) >> 1;
+      if (compare(list[mid], word) < 0) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  /* The shard of a table (the head's shards.postings or shards.docs) that holds item i. */
+  function shardOf(table, i) {
+    var lo = 0, hi = table.first.length - 1, mid;
+    while (lo < hi) {
+      mid = (lo + hi + 1) >> 1;
+      if (table.first[mid] <= i) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
 
   /* Optimal string alignment distance, limit + 1 when more than limit (rank.py's distance). */
   function distance(a, b, limit) {
@@ -120,18 +159,36 @@
     return Array.from(out.entries()).map(function (e) { return [e[0], e[1][0], e[1][1], e[1][2]]; });
   };
 
-  function Engine(data) {
+  /* An engine over an index: a head with its shards still to fetch (get(name) gives a Promise
+     of a shard, by the name the head gives it), or a whole index (no get). */
+  function Engine(data, get) {
     var self = this;
     this.data = data;
+    this.get = get;
     this.q = data.query;
     this.forms = data.forms;
     this.formChars = data.forms.map(chars);
     this.formId = new Map();
-    data.forms.forEach(function (w, i) { self.formId.set(w, i); });
+    this.byLength = new Map(); /* forms by length, for the edits */
+    data.forms.forEach(function (w, i) {
+      self.formId.set(w, i);
+      var n = self.formChars[i].length, list = self.byLength.get(n);
+      if (!list) self.byLength.set(n, list = []);
+      list.push(i);
+    });
     this.stemGroup = new Map();
     data.stems.forEach(function (group) { group.forEach(function (i) { self.stemGroup.set(i, group); }); });
     this.stop = new Set(data.stop);
     this.thesaurus = new Thesaurus(data.thesaurus, data.query, this.stop);
+    this.found = new Map(); /* matches, remembered: typing repeats words */
+    this.shards = new Map(); /* name -> Promise of the shard, once fetched or being fetched */
+    if (data.shards) {
+      this.postings = new Array(data.forms.length);
+      this.docs = new Array(data.shards.docs.count);
+    } else {
+      this.postings = data.postings;
+      this.docs = data.docs;
+    }
   }
 
   /* [words, weight, typed] of a query (rank.py's units). */
@@ -169,25 +226,41 @@
     return order;
   };
 
-  /* The forms a word matches, with their factors (rank.py's matches). */
+  /* The forms a word matches, with their factors (rank.py's matches), remembered. */
   Engine.prototype.matches = function (word, typed) {
-    var q = this.q, found = new Map(), i;
-    function put(k, factor) { if (factor > (found.has(k) ? found.get(k) : 0.0)) found.set(k, factor); }
+    var key = (typed ? "1" : "0") + word, found = this.found.get(key);
+    if (!found) {
+      if (this.found.size > 500) this.found.clear();
+      this.found.set(key, found = this.match(word, typed));
+    }
+    return found;
+  };
+
+  Engine.prototype.match = function (word, typed) {
+    var q = this.q, found = new Map(), forms = this.forms, i, k;
+    function put(f, factor) { if (factor > (found.has(f) ? found.get(f) : 0.0)) found.set(f, factor); }
     var exact = this.formId.has(word) ? this.formId.get(word) : null;
     if (exact !== null) {
       put(exact, q.exact);
-      (this.stemGroup.get(exact) || []).forEach(function (k) { put(k, q.stem); });
+      (this.stemGroup.get(exact) || []).forEach(function (f) { put(f, q.stem); });
     }
     if (!typed) return found;
     var c = chars(word), size = c.length;
     var edits = size >= q.edit2_min ? 2 : size >= q.edit1_min ? 1 : 0;
     if (exact !== null) edits = 0;
     if (size < q.prefix_min && !edits) return found;
-    for (i = 0; i < this.forms.length; i++) {
-      var form = this.forms[i], fc = this.formChars[i];
-      if (size >= q.prefix_min && fc.length > size && form.startsWith(word)) put(i, q.prefix);
-      else if (edits && Math.abs(fc.length - size) <= edits) {
-        var d = distance(c, fc, edits);
+    /* longer words it begins: a run of the sorted forms, not matched by edits too */
+    var start = bisect(forms, word), end = start;
+    while (size >= q.prefix_min && end < forms.length && forms[end].startsWith(word)) {
+      if (this.formChars[end].length > size) put(end, q.prefix);
+      end++;
+    }
+    for (var length = size - edits; edits && length <= size + edits; length++) {
+      var list = this.byLength.get(length) || [];
+      for (k = 0; k < list.length; k++) {
+        i = list[k];
+        if (i >= start && i < end) continue;
+        var d = distance(c, this.formChars[i], edits); /* edits + 1 when farther */
         if (d === 1) put(i, q.edit1);
         else if (d === 2 && edits === 2) put(i, q.edit2); /* (distance says limit + 1 for "more") */
       }
@@ -195,57 +268,156 @@
     return found;
   };
 
-  /* Per document, the best score of a word's matches in it. */
-  Engine.prototype.best = function (word, weight, typed) {
-    var postings = this.data.postings, best = new Map();
-    this.matches(word, typed).forEach(function (factor, i) {
-      var m = weight * factor, p = postings[i];
-      for (var k = 0; k < p.length; k += 2) {
-        var s = m * p[k + 1];
-        if (s > (best.has(p[k]) ? best.get(p[k]) : 0.0)) best.set(p[k], s);
-      }
+  /* [words, weight, typed, the forms each word matches] of a query's units (rank.py's plan). */
+  Engine.prototype.plan = function (text) {
+    var self = this;
+    return this.units(text).map(function (u) {
+      return [u[0], u[1], u[2], u[0].map(function (w) { return self.matches(w, u[2]); })];
     });
-    return best;
   };
 
-  Engine.prototype.search = function (text, limit) {
-    var self = this, units = this.units(text), scores = new Map(), covered = new Map();
-    limit = limit || 10;
-    var typed = units.filter(function (u) { return u[2]; }).length;
+  /* Fetches (once) the shards of a table that hold the given items; a Promise. */
+  Engine.prototype.need = function (key, items) {
+    var self = this, table = this.data.shards && this.data.shards[key], names = new Set();
+    if (!table) return Promise.resolve();
+    var have = key === "docs" ? this.docs : this.postings;
+    items.forEach(function (i) { if (have[i] === undefined) names.add(table.files[shardOf(table, i)]); });
+    return Promise.all(Array.from(names).map(function (name) { return self.shard(key, name, false); }));
+  };
+
+  /* A Promise of a shard kept (fetched once; low: a background fetch). */
+  Engine.prototype.shard = function (key, name, low) {
+    var self = this, loading = this.shards.get(name);
+    if (!loading) {
+      loading = this.get(name, low).then(function (shard) { self.keep(key, shard); });
+      loading.catch(function () { self.shards.delete(name); }); /* the next query tries again */
+      this.shards.set(name, loading);
+    }
+    return loading;
+  };
+
+  /* Fetches, in the background and `at` at a time, every shard of a table not fetched yet. */
+  Engine.prototype.prefetch = function (key, at) {
+    var self = this, table = this.data.shards && this.data.shards[key];
+    var names = table ? table.files.filter(function (name) { return !self.shards.has(name); }) : [];
+    function next() {
+      var name = names.shift();
+      if (name) self.shard(key, name, true).then(next, next);
+    }
+    for (var k = 0; k < at; k++) next();
+  };
+
+  Engine.prototype.keep = function (key, shard) {
+    var k, j, doc;
+    if (key === "docs") {
+      for (k = 0; k < shard.docs.length; k++) this.docs[shard.first + k] = shard.docs[k];
+      return;
+    }
+    for (k = 0; k < shard.postings.length; k++) { /* gaps back to document indexes */
+      var gaps = shard.postings[k], p = new Array(gaps.length);
+      for (j = 0, doc = 0; j < gaps.length; j += 2) {
+        doc += gaps[j];
+        p[j] = doc;
+        p[j + 1] = gaps[j + 1];
+      }
+      this.postings[shard.first + k] = p;
+    }
+  };
+
+  /* Per document, the best score of a word's matches (found) in it: {docs, score}, where
+     score[doc] is 0 for a document not in docs. */
+  Engine.prototype.best = function (found, weight) {
+    var postings = this.postings, score = new Float64Array(this.docs.length), docs = [];
+    found.forEach(function (factor, i) {
+      var m = weight * factor, p = postings[i];
+      for (var k = 0; k < p.length; k += 2) {
+        var s = m * p[k + 1], doc = p[k];
+        if (s > score[doc]) {
+          if (score[doc] === 0) docs.push(doc);
+          score[doc] = s;
+        }
+      }
+    });
+    return { docs: docs, score: score };
+  };
+
+  /* [score, document] of the best `limit` documents, best first (rank.py's rank). */
+  Engine.prototype.rank = function (plan, limit) {
+    var self = this, n = this.docs.length, scores = new Float64Array(n), covered = new Float64Array(n);
+    var seen = new Uint8Array(n), all = [];
+    var typed = plan.filter(function (u) { return u[2]; }).length;
     if (!typed) return [];
-    units.forEach(function (unit) {
-      var term = unit[0], weight = unit[1], best = self.best(term[0], weight, unit[2]);
-      term.slice(1).forEach(function (word) {
-        var more = self.best(word, weight, unit[2]), next = new Map();
-        best.forEach(function (s, doc) { if (more.has(doc)) next.set(doc, s + more.get(doc)); });
-        best = next;
+    plan.forEach(function (unit) {
+      var term = unit[0], weight = unit[1], best = self.best(unit[3][0], weight);
+      unit[3].slice(1).forEach(function (found) {
+        var more = self.best(found, weight), docs = [];
+        best.docs.forEach(function (doc) {
+          if (more.score[doc] > 0) { best.score[doc] += more.score[doc]; docs.push(doc); }
+        });
+        best.docs = docs;
       });
-      best.forEach(function (s, doc) {
-        scores.set(doc, (scores.has(doc) ? scores.get(doc) : 0.0) + s / term.length);
-        covered.set(doc, (covered.has(doc) ? covered.get(doc) : 0.0) + weight);
+      best.docs.forEach(function (doc) {
+        if (!seen[doc]) { seen[doc] = 1; all.push(doc); }
+        scores[doc] += best.score[doc] / term.length;
+        covered[doc] += weight;
       });
     });
-    var final = [];
-    scores.forEach(function (s, doc) {
-      var share = Math.min(1.0, covered.get(doc) / typed);
-      final.push([s * (0.5 + 0.5 * share), doc]);
+    var final = all.map(function (doc) {
+      var share = Math.min(1.0, covered[doc] / typed);
+      return [scores[doc] * (0.5 + 0.5 * share), doc];
     });
     final.sort(function (a, b) { return (b[0] - a[0]) || (a[1] - b[1]); });
     if (final.length) { /* a result far below the first is noise, not a choice */
       var floor = this.q.floor * final[0][0];
       final = final.filter(function (pair) { return pair[0] >= floor; });
     }
-    return final.slice(0, limit).map(function (pair, i) { return self.result(i + 1, pair[1], pair[0]); });
+    return final.slice(0, limit);
+  };
+
+  /* A Promise of the results of a query: the shards it needs are fetched first. Once a first
+     query is answered, the documents' shards are fetched in the background (when the engine
+     was opened with prefetch), so that the next letters typed wait for postings at most. */
+  Engine.prototype.search = function (text, limit) {
+    var self = this, plan = this.plan(text), forms = [];
+    limit = limit || 10;
+    plan.forEach(function (unit) { unit[3].forEach(function (found) { found.forEach(function (_, i) { forms.push(i); }); }); });
+    return this.need("postings", forms).then(function () {
+      var ranked = self.rank(plan, limit);
+      return self.need("docs", ranked.map(function (pair) { return pair[1]; })).then(function () {
+        if (self.prefetchDocs && ranked.length) { self.prefetchDocs = false; self.prefetch("docs", 3); }
+        return ranked.map(function (pair, i) { return self.result(i + 1, pair[1], pair[0]); });
+      });
+    });
   };
 
   Engine.prototype.result = function (rank, doc, score) {
-    var d = this.data.docs[doc];
+    var d = this.docs[doc];
     var out = {rank: rank, id: d.id, kind: d.kind, title: d.title, summary: d.summary, url: d.url,
                score: score};
     if (d.by !== null) out.handler = this.data.handlers[d.by];
     return out;
   };
 
-  return {fold: fold, distance: distance, Engine: Engine,
+  function fetchJSON(url, low) {
+    return fetch(url, { credentials: "same-origin", priority: low ? "low" : "auto" }).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r.json();
+    });
+  }
+
+  /* A Promise of an engine over the index whose head is at url; its shards are fetched from
+     beside it, as the queries need them. options.getJSON(url, low): a Promise of a file's JSON
+     (fetch by default; low: a background fetch); options.prefetch: false to fetch the
+     documents' shards only as results show them (by default the rest follow a first query). */
+  function open(url, options) {
+    var getJSON = (options && options.getJSON) || fetchJSON;
+    return getJSON(url).then(function (head) {
+      var engine = new Engine(head, function (name, low) { return getJSON(new URL(name, url).href, low); });
+      engine.prefetchDocs = !options || options.prefetch !== false;
+      return engine;
+    });
+  }
+
+  return {fold: fold, distance: distance, Engine: Engine, open: open,
           load: function (data) { return new Engine(data); }};
 }));
