@@ -109,7 +109,7 @@ def test_every_engines_pages_carry_schema_org_and_sitemaps_with_alternates(engin
     assert [json.loads(b)["@type"] for b in blocks] == ["GovernmentService"], engine
     assert json.loads(blocks[0])["url"].endswith("/fr/services/pothole-repair/")
     assert re.search(r'<meta name="description" content="[^"]+">', page), engine
-    sitemap = (site / "public/es/sitemap.xml").read_text("utf-8")
+    sitemap = (site / "public/es/sitemap-languages.xml").read_text("utf-8")
     assert 'hreflang="fr" href="https://311.riverton.example.gov/fr/services/pothole-repair/"' in sitemap
     agent = (site / "agent/en/services/pothole-repair/index.html").read_text("utf-8")
     assert '<meta name="robots" content="noindex">' in agent and "ld+json" not in agent

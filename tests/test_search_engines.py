@@ -164,9 +164,9 @@ def test_sitemaps_list_every_page_with_alternates_that_are_real_pages(demo_site)
     index = ET.parse(public / "sitemap.xml").getroot()
     locs = [e.text for e in index.findall("s:sitemap/s:loc", NS)]
     langs = ["en", "es", "fr", "so", "hmn", "ar"]
-    assert locs == [f"{SITE_URL}{lang}/sitemap.xml" for lang in langs]
+    assert locs == [f"{SITE_URL}{lang}/sitemap-languages.xml" for lang in langs]
     for lang in langs:
-        root = ET.parse(public / lang / "sitemap.xml").getroot()
+        root = ET.parse(public / lang / "sitemap-languages.xml").getroot()
         urls = root.findall("s:url", NS)
         pages = {p for p in (public / lang).rglob("index.html") if not p.relative_to(public / lang).parts[0] in ("kb", "assets", "search")}
         assert len(urls) == len(pages) > 100
@@ -180,6 +180,11 @@ def test_sitemaps_list_every_page_with_alternates_that_are_real_pages(demo_site)
             assert links["x-default"] == loc.replace(f"/{lang}/", "/en/", 1)
             for href in links.values():
                 assert _file_of(href, public).is_file(), href
+        # the plain one Material's instant navigation reads: the same pages, no alternates
+        plain = ET.parse(public / lang / "sitemap.xml").getroot()
+        assert [u.find("s:loc", NS).text for u in plain.findall("s:url", NS)] == \
+            [u.find("s:loc", NS).text for u in urls]
+        assert not plain.findall(".//x:link", NS)
     assert (public / "en" / "sitemap.xml.gz").is_file()
 
 
