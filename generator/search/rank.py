@@ -6,7 +6,8 @@
 1. Fold the query (case, accents, punctuation) into words.
 2. Expand them with the index's thesaurus (``pipeline.thesaurus.Thesaurus.expand``): the words
    typed weigh 1, a synonym's words 0.5, a broader term's 0.3 (0.9 and 0.7 when the words that
-   brought them are a phrase of several words or are not words of the content). Stop words are dropped after the
+   brought them include one that is not a word of the content; a broader term's 0.7 also when
+   a phrase of several words brought it). Stop words are dropped after the
    expansion (so that a phrase with one still expands). Two words typed that the content writes
    as one ("street light") count as that word too; a word typed that the content writes as two
    ("streetlight") counts as both.
@@ -85,10 +86,14 @@ class Engine:
                     break
         for term, weight, start, end in self.thesaurus.expand(words):
             if weight < 1.0:
-                if end - start > 1 or all(w not in self.form_id for w in words[start:end]):
-                    # a phrase of several words, or a word the content never uses: the
-                    # thesaurus' reading is the best there is of what the caller meant
-                    weight = q["sure_synonym"] if weight == q["synonym"] else q["sure_broader"]
+                unknown = any(w not in self.form_id for w in words[start:end])
+                if weight == q["synonym"] and unknown:
+                    # words the content never uses ("coyote", "grafitti"): the thesaurus'
+                    # reading is the best there is of what the caller meant
+                    weight = q["sure_synonym"]
+                elif weight == q["broader"] and (unknown or end - start > 1):
+                    # ... and what a phrase is a case of ("hot car": an emergency)
+                    weight = q["sure_broader"]
                 add(tuple(term.split(" ")), weight, False)
         return [(term, v[0], v[1]) for term, v in out.items()]
 

@@ -218,9 +218,9 @@
     this.thesaurus.expand(words).forEach(function (t) {
       var weight = t[1];
       if (weight >= 1.0) return;
-      if (t[3] - t[2] > 1 || words.slice(t[2], t[3]).every(function (w) { return !self.formId.has(w); })) {
-        weight = weight === q.synonym ? q.sure_synonym : q.sure_broader; /* rank.py says why */
-      }
+      var unknown = words.slice(t[2], t[3]).some(function (w) { return !self.formId.has(w); });
+      if (weight === q.synonym && unknown) weight = q.sure_synonym; /* rank.py says why */
+      else if (weight === q.broader && (unknown || t[3] - t[2] > 1)) weight = q.sure_broader;
       add(t[0].split(" "), weight, false);
     });
     return order;
