@@ -61,7 +61,7 @@ addEventListener("input", () => window.__kb.keys.push(performance.now()), true);
 addEventListener("load", () => {
   window.__kb.load = performance.now();
   const box = document.querySelector("#kb-home-q");
-  const list = document.querySelector("[data-kb-search-results]");
+  const list = box.form.querySelector("[data-kb-search-results]");  // the home box's, not the header's
   new MutationObserver(() => {
     if (!list.hasAttribute("aria-busy")) window.__kb.shown.push([performance.now(), list.children.length]);
   }).observe(list, {attributes: true, attributeFilter: ["aria-busy"], childList: true});
@@ -149,7 +149,7 @@ def keystrokes(page, asked: list[str], pace: int) -> tuple[list[tuple[float, str
     start, times = page.evaluate("performance.now()"), []
     for question in asked:
         box.fill("")
-        page.wait_for_function("!document.querySelector('[data-kb-search-results]')"
+        page.wait_for_function("!document.querySelector('#kb-home-q').form.querySelector('[data-kb-search-results]')"
                                ".hasAttribute('aria-busy')")
         for letter in question:
             if pace:
@@ -157,7 +157,8 @@ def keystrokes(page, asked: list[str], pace: int) -> tuple[list[tuple[float, str
             page.evaluate("window.__kb.shown = []; window.__kb.keys = []")
             page.keyboard.type(letter)
             page.wait_for_function("window.__kb.shown.length > 0 && !document.querySelector("
-                                   "'[data-kb-search-results]').hasAttribute('aria-busy')")
+                                   "'#kb-home-q').form.querySelector('[data-kb-search-results]')"
+                                   ".hasAttribute('aria-busy')")
             kb = page.evaluate("window.__kb")
             times.append((kb["shown"][-1][0] - kb["keys"][0], box.input_value()))
     page.wait_for_timeout(2000)  # what is still coming (the documents fetched in the background)

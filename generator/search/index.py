@@ -108,8 +108,20 @@ def build(site: Site, lang: str) -> dict:
         "docs": [_doc(doc, by(doc)) for doc in docs],
         "forms": form_list,
         "stems": [g for _, g in sorted(groups.items()) if len(g) > 1],
+        "aliases": _aliases(words, forms, groups, stem),
         "postings": postings,
     }
+
+
+def _aliases(words: thesaurus.Thesaurus, forms: dict[str, int], groups: dict[str, list[int]],
+             stem) -> dict[str, list[int]]:
+    """The thesaurus' words that the content writes in another form ("building" where a
+    service says "Buildings"), each with the forms of its stem: no front end has a stemmer."""
+    vocabulary = {w for group in words.groups for term in group for w in term.split()}
+    vocabulary |= {w for key, terms in words.broader.items() for term in (key, *terms)
+                   for w in term.split()}
+    return {w: groups[stem(w)] for w in sorted(vocabulary)
+            if w not in forms and stem(w) in groups}
 
 
 def _doc(doc: dict, by: int | None) -> dict:

@@ -14,7 +14,9 @@
 3. Each word typed matches forms of the content: itself, the other forms of its stem, longer
    words it begins (a word being typed; they count less than the whole word), and, when it is
    not a word of the content, words one edit away (4 letters or more) or two (7 or more). An
-   expansion's words match themselves and their stem's forms only.
+   expansion's words match themselves and their stem's forms only. A word of the thesaurus that
+   the content has only in other forms ("building", "Buildings") matches those forms as its
+   stem's (the index's ``aliases``).
 4. A document's score: for each query word, its best match in the document (the word's weight x
    the match's factor x the form's weight in the document), summed; then times the share of the
    query's words that matched (half of the score is kept whatever the share).
@@ -45,6 +47,7 @@ class Engine:
         for group in data["stems"]:
             for i in group:
                 self.stem_group[i] = group
+        self.aliases: dict[str, list[int]] = data.get("aliases") or {}
         self.stop = set(data["stop"])
         words = data["thesaurus"]
         self.thesaurus = Thesaurus(data["lang"], [tuple(g) for g in words["synonyms"]],
@@ -121,11 +124,13 @@ class Engine:
             put(exact, q["exact"])
             for i in self.stem_group.get(exact, ()):
                 put(i, q["stem"])
+        for i in self.aliases.get(word, ()):  # the content has the word in other forms only
+            put(i, q["stem"])
         if not typed:
             return found
         size = len(word)
         edits = 2 if size >= q["edit2_min"] else 1 if size >= q["edit1_min"] else 0
-        if exact is not None:
+        if exact is not None or word in self.aliases:
             edits = 0
         if size < q["prefix_min"] and not edits:
             return found

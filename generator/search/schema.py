@@ -38,7 +38,7 @@ HEAD = {
                    "(docs/search.md describes the ranking).",
     "type": "object",
     "required": ["version", "lang", "audience", "query", "stop", "thesaurus", "handlers", "forms",
-                 "stems", "shards"],
+                 "stems", "aliases", "shards"],
     "additionalProperties": False,
     "properties": {
         "version": {"const": FORMAT_VERSION},
@@ -74,6 +74,11 @@ HEAD = {
         },
         "forms": {"type": "array", "items": {"type": "string"},
                   "description": "The content's words, folded, sorted by code point."},
+        "aliases": {"type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "integer"}},
+                    "description": "Words of the thesaurus that the content has only in other "
+                                   "forms, each with those forms (indexes): they match as the "
+                                   "forms of its stem."},
         "stems": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}},
                   "description": "Groups of forms (indexes) with the same stem."},
         "shards": {

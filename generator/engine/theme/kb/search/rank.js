@@ -178,6 +178,7 @@
     });
     this.stemGroup = new Map();
     data.stems.forEach(function (group) { group.forEach(function (i) { self.stemGroup.set(i, group); }); });
+    this.aliases = data.aliases || {};
     this.stop = new Set(data.stop);
     this.thesaurus = new Thesaurus(data.thesaurus, data.query, this.stop);
     this.found = new Map(); /* matches, remembered: typing repeats words */
@@ -244,10 +245,12 @@
       put(exact, q.exact);
       (this.stemGroup.get(exact) || []).forEach(function (f) { put(f, q.stem); });
     }
+    var alias = Object.prototype.hasOwnProperty.call(this.aliases, word) ? this.aliases[word] : null;
+    if (alias) alias.forEach(function (f) { put(f, q.stem); }); /* the content's other forms of it */
     if (!typed) return found;
     var c = chars(word), size = c.length;
     var edits = size >= q.edit2_min ? 2 : size >= q.edit1_min ? 1 : 0;
-    if (exact !== null) edits = 0;
+    if (exact !== null || alias) edits = 0;
     if (size < q.prefix_min && !edits) return found;
     /* longer words it begins: a run of the sorted forms, not matched by edits too */
     var start = bisect(forms, word), end = start;
