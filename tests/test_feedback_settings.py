@@ -108,3 +108,18 @@ def test_serve_warns_when_the_agent_site_shares_the_public_origin(make_tree, tmp
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("command, says", [
+    (["serve", "--port", "0"], "cannot open the feedback database"),  # serve makes the file
+    (["report"], "no such database"),  # report and prune read one that is there
+    (["prune", "--older-than", "30"], "no such database"),
+])
+def test_a_database_file_that_cannot_be_made_is_one_line_and_exit_1(kb, tmp_path, command, says):
+    (tmp_path / "blocker").write_text("a file where the folder should be")
+    db = tmp_path / "blocker" / "feedback.sqlite"
+    result = kb("feedback", *command, "--db", db)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert f"{db}: {says}" in lines[0]

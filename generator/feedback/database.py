@@ -94,10 +94,17 @@ def open_store(db: str | Path) -> EventStore:
     """The store `--db` names, its tables made on first use. A URL that cannot be used (the
     extra not installed, the server not reached, the login refused) is a KbError: one line."""
     if not is_url(db):
+        import sqlite3
+
         # store.py raises this module's Unavailable: imported here, not at the top (no cycle)
         from generator.feedback.store import Store
 
-        return Store(db)
+        try:
+            return Store(db)
+        except (OSError, sqlite3.Error) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise KbError(f"{db}: cannot open the feedback database ({why}); give --db a file in "
+                          "a folder kb can create and write to") from None
     try:
         # psycopg is an optional extra: loaded only when a postgresql:// database is asked for
         from generator.feedback.store_postgres import PostgresStore

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -34,6 +35,9 @@ CREATE TABLE IF NOT EXISTS refused (
 """
 
 
+SETUP_TRIES = 100  # 5 s at most
+
+
 class Store:
     """The database, safe to share between the server's threads (one connection, one lock)."""
 
@@ -43,11 +47,20 @@ class Store:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
-        with self._lock:
-            if self.path != ":memory:":
-                self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
+        # Collectors started together on a new file: switching it to WAL needs the file to
+        # itself, and SQLite answers "locked" at once rather than waiting; try again a while.
+        for attempt in range(SETUP_TRIES):
+            try:
+                with self._lock:
+                    if self.path != ":memory:":
+                        self._db.execute("PRAGMA journal_mode=WAL")
+                    self._db.execute("PRAGMA synchronous=NORMAL")
+                    self._db.executescript(SCHEMA)
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == SETUP_TRIES - 1:
+                    raise
+                time.sleep(0.05)
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
