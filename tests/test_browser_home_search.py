@@ -183,3 +183,29 @@ def test_home_search_works_when_zensical_lays_out_the_pages(browser, tmp_path):
         assert failures == []
     finally:
         server.close()
+
+
+def test_enter_before_the_last_letters_results_opens_their_first_not_the_older_one(
+        browser, public, tmp_path):
+    site, url = public
+    index = ShardedIndex(site, tmp_path)
+    page = new_page(browser, DESKTOP)
+    failures = watch_failures(page)
+    index.on(page)
+    page.goto(f"{url}en/")
+    box = page.locator("#kb-home-q")
+    type_in_home_search(page, "pothole")  # its results show; its shards are kept
+    index.holding = True
+    box.fill("tagging on a wall")  # its postings are held back: its answer has not come
+    for _ in range(100):
+        if any("/p-" in name for _, name in index.held):
+            break
+        page.wait_for_timeout(20)
+    assert any("/p-" in name for _, name in index.held)
+    box.press("Enter")  # a hurried resident: the list still shows "pothole"'s results
+    page.wait_for_timeout(300)
+    assert page.url == f"{url}en/"  # nothing opened yet, and not the older question's first
+    index.release()
+    want = rank.search(index.data, "tagging on a wall", 10)[0]
+    page.wait_for_url(f"**/{want['url']}")
+    assert failures == []

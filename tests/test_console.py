@@ -127,6 +127,33 @@ def test_misspelled_name_and_enter_opens_the_service(browser, site):
     page.context.close()
 
 
+def test_enter_typed_before_the_answer_came_opens_its_first_result(browser, site):
+    page = console(browser, site)
+    held, holding = [], [True]
+
+    def hold(route):
+        if holding[0]:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/v2/en/search/*.json", hold)  # the index's shards wait
+    page.locator("#kb-console-q").fill("potole repiar")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(20)
+    assert held and page.locator("#kb-console-results").get_attribute("aria-busy") == "true"
+    page.keyboard.press("Enter")  # a hurried agent, before the results show
+    page.wait_for_timeout(300)
+    assert "/services/" not in page.url
+    holding[0] = False
+    for route in held:
+        route.continue_()
+    page.wait_for_url("**/agent/en/services/pothole-repair/")
+    page.context.close()
+
+
 def test_arrow_keys_choose_a_result(browser, site):
     page = console(browser, site)
     first_result(page, "street")

@@ -264,10 +264,12 @@
   Console.prototype.update = function () {
     var self = this, mine = this.asked = (this.asked || 0) + 1;
     this.list.setAttribute("aria-busy", "true");
-    this.engine.search(this.input.value, 12).then(function (found) {
+    this.pending = this.engine.search(this.input.value, 12).then(function (found) {
       if (mine === self.asked) self.show(entriesFor(found, self.items)); /* else a newer query's is coming */
+      return mine === self.asked;
     }, function () { /* a shard of the index did not come: the next keystroke tries again */
       if (mine === self.asked) self.list.removeAttribute("aria-busy");
+      return false;
     });
   };
 
@@ -320,6 +322,13 @@
     var n = this.results.length;
     if (e.key === "ArrowDown" && n) { e.preventDefault(); this.select((this.active + 1) % n); }
     else if (e.key === "ArrowUp" && n) { e.preventDefault(); this.select((this.active - 1 + n) % n); }
+    else if (e.key === "Enter" && this.list.hasAttribute("aria-busy") && this.pending) {
+      /* Enter typed before the last letters' results came: open the first of those, not the
+         result selected for the letters before */
+      e.preventDefault();
+      var self = this, mine = this.asked;
+      this.pending.then(function (shown) { if (shown && mine === self.asked && self.active >= 0) self.open(); });
+    }
     else if (e.key === "Enter" && this.active >= 0) { e.preventDefault(); this.open(); }
     else if (e.key === "Escape") { this.input.value = ""; this.update(); }
   };

@@ -81,7 +81,7 @@
       var mine = address.lastIndexOf(lang + "/", 0) === 0;
       return new URL(mine ? address.slice(lang.length + 1) : "../" + address, home).href;
     }
-    var engine = null, loading = null, asked = 0;
+    var engine = null, loading = null, asked = 0, pending = null;
 
     function links() { return Array.prototype.slice.call(list.querySelectorAll(".kb-search-result__title")); }
 
@@ -103,10 +103,12 @@
         return;
       }
       list.setAttribute("aria-busy", "true");
-      Promise.resolve(engine.search(q, 10)).then(function (results) {
+      pending = Promise.resolve(engine.search(q, 10)).then(function (results) {
         if (mine === asked) show(q, results); /* an older query's answer, come late, is dropped */
+        return mine === asked;
       }, function () { /* a shard did not come: the next keystroke tries again */
         if (mine === asked) list.removeAttribute("aria-busy");
+        return false;
       });
     }
 
@@ -132,12 +134,27 @@
         form.dispatchEvent(new CustomEvent("kb-search-opened", { bubbles: true }));
       }
     });
+    function go(first) {
+      opened(first);
+      location.assign(first.href);
+    }
     form.addEventListener("submit", function (e) {
+      if (list.hasAttribute("aria-busy") && pending) {
+        /* Enter typed before the last letters' results came: open their first, not the one of
+           the letters before (a hurried caller's question would go to the wrong page) */
+        e.preventDefault();
+        var mine = asked;
+        pending.then(function (shown) {
+          var first = links()[0];
+          if (shown && mine === asked && first) go(first);
+          else if (shown && mine === asked) form.submit(); /* nothing ranked: the A to Z page */
+        });
+        return;
+      }
       var first = links()[0];
       if (!first) return; /* nothing ranked (or no index): the A to Z page */
       e.preventDefault();
-      opened(first);
-      location.assign(first.href);
+      go(first);
     });
     form.addEventListener("keydown", function (e) {
       var all = links(), at = all.indexOf(document.activeElement);
