@@ -125,17 +125,23 @@ def test_home_search_fetches_only_the_shards_a_question_needs(browser, public, t
     assert failures == []
 
 
-def test_home_search_drops_an_older_questions_answer_that_comes_after_a_newer_ones(
-        browser, public, tmp_path):
+def answered_then_holding(browser, public, tmp_path):
+    """The home page over a many-shard index, "pothole" answered (its shards kept), and every
+    fetch from then on held back until index.release(): (index, page, failures, box)."""
     site, url = public
     index = ShardedIndex(site, tmp_path)
     page = new_page(browser, DESKTOP)
     failures = watch_failures(page)
     index.on(page)
     page.goto(f"{url}en/")
-    box = page.locator("#kb-home-q")
-    type_in_home_search(page, "pothole")  # its shards are now kept
-    index.holding = True  # what is asked from now on waits
+    type_in_home_search(page, "pothole")
+    index.holding = True
+    return index, page, failures, page.locator("#kb-home-q")
+
+
+def test_home_search_drops_an_older_questions_answer_that_comes_after_a_newer_ones(
+        browser, public, tmp_path):
+    index, page, failures, box = answered_then_holding(browser, public, tmp_path)
     box.fill("tagging on a wall")  # an older question whose shards are held back
     box.fill("pothole")  # a newer one, answered at once
     newer = index.titles("pothole")
@@ -187,15 +193,8 @@ def test_home_search_works_when_zensical_lays_out_the_pages(browser, tmp_path):
 
 def test_enter_before_the_last_letters_results_opens_their_first_not_the_older_one(
         browser, public, tmp_path):
-    site, url = public
-    index = ShardedIndex(site, tmp_path)
-    page = new_page(browser, DESKTOP)
-    failures = watch_failures(page)
-    index.on(page)
-    page.goto(f"{url}en/")
-    box = page.locator("#kb-home-q")
-    type_in_home_search(page, "pothole")  # its results show; its shards are kept
-    index.holding = True
+    url = public[1]
+    index, page, failures, box = answered_then_holding(browser, public, tmp_path)
     box.fill("tagging on a wall")  # its postings are held back: its answer has not come
     for _ in range(100):
         if any("/p-" in name for _, name in index.held):
