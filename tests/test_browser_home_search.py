@@ -6,7 +6,6 @@ JavaScript the form goes to the A to Z (tests/test_browser_resident.py)."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
