@@ -6,12 +6,14 @@ Chicago), with `kb search`'s index and ranking (built in memory, as `kb search -
     .venv/bin/python bench/search_sets.py --misses   # and what each set ranks below first
 
 Bloomington and Chicago are imported into temporary content trees first (kb init + kb import
-open311), from the copies in bench/data/open311/.
+open311), from the copies in bench/data/open311/; Bloomington also with names only (its
+descriptions and groups left out), as Chicago's list is.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -38,20 +40,29 @@ SETS = [
     ("es", "demo", "public", "tune"),
     ("fr", "demo", "public", "tune"),
     ("bloomington-en", "bloomington", "public", "tune"),
+    ("bloomington-en", "bloomington-names", "public", "tune"),
     ("referrals-2-en", "demo", "public", "held out"),
     ("referrals-2-en", "demo", "agent", "held out"),
     ("chicago-en", "chicago", "public", "held out"),
 ]
 IMPORTS = {"bloomington": "bloomington-2018-services.json",
+           "bloomington-names": "bloomington-2018-services.json",  # names only, as Chicago's
            "chicago": "chicago-request-types.json"}
 
 
 def imported(name: str, work: Path) -> Path:
     root = work / name
+    source = HERE / "data" / "open311" / IMPORTS[name]
+    if name.endswith("-names"):  # the same list with its descriptions and groups left out
+        services = json.loads(source.read_text("utf-8"))
+        for service in services:
+            service.update(description="", group="", keywords="")
+        source = work / f"{name}.json"
+        source.write_text(json.dumps(services), "utf-8")
     kb = [sys.executable, "-m", "generator.cli"]
     subprocess.run(kb + ["init", str(root)], check=True, capture_output=True, cwd=ROOT)
-    subprocess.run(kb + ["import", "open311", str(HERE / "data" / "open311" / IMPORTS[name]),
-                         "--root", str(root)], check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(kb + ["import", "open311", str(source), "--root", str(root)], check=True,
+                   capture_output=True, cwd=ROOT)
     return root
 
 
