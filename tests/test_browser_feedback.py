@@ -57,15 +57,21 @@ def events_after(collector, n: int, timeout: float = 10.0) -> list[dict]:
     return collector.store.events()
 
 
-def test_nothing_fits_and_a_no_vote_reach_the_report_under_the_right_department(browser, sites, kb):
-    collector = sites["collector"]
-    before = len(collector.store.events())
-    # The agent: a search that finds nothing, then "Nothing fits" with what the caller wanted.
+def console_typed(browser, sites, question: str):
+    """(page, failures): the agent console, the question typed in it as an agent types."""
     page = new_page(browser, DESKTOP)
     failures = watch_failures(page)
     page.goto(f"{sites['agent']}en/")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'kb-console-q'")
-    page.keyboard.type("arborist", delay=15)  # a word no content has
+    page.keyboard.type(question, delay=15)
+    return page, failures
+
+
+def test_nothing_fits_and_a_no_vote_reach_the_report_under_the_right_department(browser, sites, kb):
+    collector = sites["collector"]
+    before = len(collector.store.events())
+    # The agent: a search that finds nothing, then "Nothing fits" with what the caller wanted.
+    page, failures = console_typed(browser, sites, "arborist")  # a word no content has
     page.wait_for_function("document.getElementById('kb-console-q').value === 'arborist'")
     assert page.locator("#kb-console-results [role=option]").count() == 0
     button = page.get_by_role("button", name="Nothing fits")
@@ -120,11 +126,7 @@ def test_nothing_fits_and_a_no_vote_reach_the_report_under_the_right_department(
 def test_an_agent_reports_an_answer_wrong_from_the_console(browser, sites):
     collector = sites["collector"]
     before = len(collector.store.events())
-    page = new_page(browser, DESKTOP)
-    failures = watch_failures(page)
-    page.goto(f"{sites['agent']}en/")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'kb-console-q'")
-    page.keyboard.type("tree trimming", delay=15)
+    page, failures = console_typed(browser, sites, "tree trimming")
     detail = page.locator("#kb-console-detail")
     detail.get_by_role("heading", name="Tree trimming").wait_for()
     detail.get_by_role("button", name="Wrong or out of date").click()

@@ -309,13 +309,21 @@ def load_yaml_file(path: Path, rel: str, kind: str, id_: str, problems: Problems
     if text is None:
         return None
     doc = Doc(rel, kind, id_)
+    return _mapping(doc, text, problems, 1, "must be a YAML mapping of 'field: value' lines",
+                    lenient_tags)
+
+
+def _mapping(doc: Doc, text: str, problems: Problems, first_line: int, not_mapping: str,
+             lenient_tags: bool = False) -> Doc | None:
+    """The doc with its YAML parsed, or None with the problem: a YAML error at its place, or
+    `not_mapping` at `first_line` when the text is not a mapping of fields."""
     try:
         parse_yaml(doc, text, lenient_tags)
     except LoadError as e:
-        problems.add(rel, e.line, e.col, e.field, e.message)
+        problems.add(doc.path, e.line, e.col, e.field, e.message)
         return None
     if not isinstance(doc.data, dict):
-        problems.add(rel, 1, 1, FILE, "must be a YAML mapping of 'field: value' lines")
+        problems.add(doc.path, first_line, 1, FILE, not_mapping)
         return None
     return doc
 
@@ -339,13 +347,8 @@ def load_markdown_file(path: Path, rel: str, kind: str, id_: str, problems: Prob
                                       "its last field")
         return None
     doc = Doc(rel, kind, id_, line_offset=1)
-    try:
-        parse_yaml(doc, "\n".join(lines[1:end]) + "\n")
-    except LoadError as e:
-        problems.add(rel, e.line, e.col, e.field, e.message)
-        return None
-    if not isinstance(doc.data, dict):
-        problems.add(rel, 2, 1, FILE, "front matter must be 'field: value' lines")
+    if _mapping(doc, "\n".join(lines[1:end]) + "\n", problems, 2,
+                "front matter must be 'field: value' lines") is None:
         return None
     doc.body = "\n".join(lines[end + 1:])
     doc.body_line = end + 2

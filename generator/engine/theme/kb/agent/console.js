@@ -30,13 +30,8 @@
     return node;
   }
 
-  function loadJSON(url) {
-    if (!DATA_CACHE[url]) {
-      DATA_CACHE[url] = fetch(url, { credentials: "same-origin" }).then(function (r) {
-        if (!r.ok) throw new Error(url + ": " + r.status);
-        return r.json();
-      });
-    }
+  function loadJSON(url) { /* each file once: rank.js's fetch, kept */
+    if (!DATA_CACHE[url]) DATA_CACHE[url] = window.kbSearch.getJSON(url);
     return DATA_CACHE[url];
   }
 

@@ -421,6 +421,6 @@
     });
   }
 
-  return {fold: fold, distance: distance, Engine: Engine, open: open,
+  return {fold: fold, distance: distance, Engine: Engine, open: open, getJSON: fetchJSON,
           load: function (data) { return new Engine(data); }};
 }));
