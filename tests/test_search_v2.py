@@ -99,6 +99,13 @@ def test_public_index_has_no_agent_only_words(indexes):
     assert len(agent["docs"]) > len(indexes["en", "public"]["docs"])  # agent-only answers
 
 
+def test_a_departments_notes_for_agents_are_found_on_the_agent_site_only(indexes):
+    # catalog/departments/health.yaml's agent notes: "an epidemiologist returns the call"
+    assert first(indexes["en", "agent"], "epidemiologist") == "department:health"
+    assert "epidemiologist" not in indexes["en", "public"]["forms"]
+    assert rank.search(indexes["en", "public"], "epidemiologist") == []
+
+
 def questions(lang: str) -> list[str]:
     out = []
     for path in sorted(QUERIES.glob("*.yaml")):

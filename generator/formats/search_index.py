@@ -144,7 +144,7 @@ def documents(site: Site, lang: str) -> list[dict]:
     depts = site.departments
     docs = [_service_doc(svc, depts, site.audience, lang) for svc in site.services.values()]
     docs += [_article_doc(art, lang) for art in site.articles.values()]
-    docs += [_department_doc(dept, lang) for dept in depts.values()]
+    docs += [_department_doc(dept, site.audience, lang) for dept in depts.values()]
     return docs
 
 
@@ -181,12 +181,15 @@ def _flow_words(art) -> str:
     return " ".join(w for w in words if w)
 
 
-def _department_doc(dept, lang: str) -> dict:
+def _department_doc(dept, audience: str, lang: str) -> dict:
+    # on the agent site, its notes for agents count as a service's do ("a past theft goes to
+    # the police non-emergency line")
+    notes = dept.agent.notes if audience == "agent" and dept.agent else None
     return {"ref": f"department:{dept.id}", "id": dept.id, "kind": "department",
             "title": str(dept.name), "url": f"{lang}/departments/{dept.id}/",
             "summary": str(dept.description or ""),
             "keywords": " ; ".join(str(j) for j in dept.jurisdiction),
-            "body": ""}
+            "body": plain(notes) if notes else ""}
 
 
 def build_index(site: Site, lang: str, fields: dict | None = None) -> dict:
