@@ -1,13 +1,14 @@
 """Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
-callers' words and referrals-en, Bloomington) apart from the held-out ones (referrals-2-en,
-Chicago), with `kb search`'s index and ranking (built in memory, as `kb search --eval` does).
+callers' words and referrals-en, Bloomington, Washington DC, Boston) apart from the held-out ones
+(referrals-2-en, Chicago), with `kb search`'s index and ranking (built in memory, as
+`kb search --eval` does).
 
     .venv/bin/python bench/search_sets.py            # the table
     .venv/bin/python bench/search_sets.py --misses   # and what each set ranks below first
 
-Bloomington and Chicago are imported into temporary content trees first (kb init + kb import
-open311), from the copies in bench/data/open311/; Bloomington also with names only (its
-descriptions and groups left out), as Chicago's list is.
+Bloomington, Washington DC, Boston and Chicago are imported into temporary content trees first
+(kb init + kb import open311), from the copies in bench/data/open311/; the first three also with
+names only (their descriptions, keywords and groups left out), as Chicago's list is.
 """
 
 from __future__ import annotations
@@ -41,12 +42,20 @@ SETS = [
     ("fr", "demo", "public", "tune"),
     ("bloomington-en", "bloomington", "public", "tune"),
     ("bloomington-en", "bloomington-names", "public", "tune"),
+    ("washington-dc-en", "washington-dc", "public", "tune"),
+    ("washington-dc-en", "washington-dc-names", "public", "tune"),
+    ("boston-en", "boston", "public", "tune"),
+    ("boston-en", "boston-names", "public", "tune"),
     ("referrals-2-en", "demo", "public", "held out"),
     ("referrals-2-en", "demo", "agent", "held out"),
     ("chicago-en", "chicago", "public", "held out"),
 ]
 IMPORTS = {"bloomington": "bloomington-2018-services.json",
            "bloomington-names": "bloomington-2018-services.json",  # names only, as Chicago's
+           "washington-dc": "washington-dc-services.json",
+           "washington-dc-names": "washington-dc-services.json",
+           "boston": "boston-services.json",
+           "boston-names": "boston-services.json",
            "chicago": "chicago-request-types.json"}
 
 
