@@ -91,6 +91,26 @@ def test_an_agency_answers_with_who_to_call(indexes):
     assert public["handler"]["phone"] and "transfer" not in public["handler"]
 
 
+def test_a_broader_term_counts_in_part_where_a_name_has_only_some_of_its_words(make_tree, tmp_path):
+    """A catalog imported with names only: "coyote" is a case of "animal control" (the shipped
+    thesaurus), and a service named "General animal help" has one of those two words."""
+    short = "department: public-works\ngroup: Other\nsummary: Ask the city.\n"
+    root = make_tree({"catalog/services/general-animal-help.yaml": "name: General animal help\n" + short,
+                      "catalog/services/parking-help.yaml": "name: Parking help\n" + short})
+    data = demo_index(root, "en", "public")
+    engine = rank.engine(data)
+    assert ("animal", "control") in [unit[0] for unit in engine.units("coyote") if unit[3]]
+    assert [r["id"] for r in rank.search(data, "coyote in the yard")] == ["general-animal-help"]
+    whole = rank.search(data, "animal control")[0]["score"]
+    assert rank.search(data, "coyote")[0]["score"] < whole  # a share of what the words count
+    if NODE:  # and the sites' ranking agrees
+        head = tmp_path / "names" / "search.json"
+        head.parent.mkdir()
+        shards.write(data, head)
+        asked = ["coyote in the yard", "coyote", "animal control", "raccoon parking"]
+        assert run_js(head, asked, tmp_path)["results"] == python_results(data, asked)
+
+
 def test_public_index_has_no_agent_only_words(indexes):
     public = json.dumps(indexes["en", "public"], ensure_ascii=False)
     agent = indexes["en", "agent"]

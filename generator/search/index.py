@@ -53,6 +53,9 @@ QUERY = {
     # the same, when the words typed are a phrase of several words or a word the content never
     # uses (then the thesaurus' reading is all there is to go on)
     "sure_synonym": 0.9, "sure_broader": 0.7,
+    # a broader term of several words ("animal control") in a document with only some of them
+    # ("General animal help"): that share of what its words count
+    "broader_part": 0.5,
 }
 
 

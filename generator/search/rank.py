@@ -7,7 +7,9 @@
 2. Expand them with the index's thesaurus (``pipeline.thesaurus.Thesaurus.expand``): the words
    typed weigh 1, a synonym's words 0.5, a broader term's 0.3 (0.9 and 0.7 when the words that
    brought them include one that is not a word of the content; a broader term's 0.7 also when
-   a phrase of several words brought it). Stop words are dropped after the
+   a phrase of several words brought it). A broader term of several words ("animal control")
+   also counts, at a share (``broader_part``), in a document that has only some of its words
+   ("General animal help"). Stop words are dropped after the
    expansion (so that a phrase with one still expands). Two words typed that the content writes
    as one ("street light") count as that word too; a word typed that the content writes as two
    ("streetlight") counts as both.
@@ -56,23 +58,25 @@ class Engine:
 
     # --- 2. the query's words ---------------------------------------------------------------
 
-    def units(self, text: str) -> list[tuple[tuple[str, ...], float, bool]]:
-        """(words, weight, typed) for a query: each word typed; words typed that the content
-        writes as one; a word typed that it writes as two; the thesaurus' terms. A unit of
-        several words matches a document only when each of its words does."""
+    def units(self, text: str) -> list[tuple[tuple[str, ...], float, bool, bool]]:
+        """(words, weight, typed, loose) for a query: each word typed; words typed that the
+        content writes as one; a word typed that it writes as two; the thesaurus' terms. A unit
+        of several words matches a document only when each of its words does, unless it is
+        loose (a broader term's: then some of its words count for a share)."""
         q = self.q
         folded = fold(text)
         words = folded.split(" ") if folded else []
         out: dict[tuple[str, ...], list] = {}
 
-        def add(term: tuple[str, ...], weight: float, typed: bool) -> None:
+        def add(term: tuple[str, ...], weight: float, typed: bool, loose: bool = False) -> None:
             term = tuple(w for w in term if w not in self.stop)
             if not term:
                 return
             if term not in out:
-                out[term] = [weight, typed]
+                out[term] = [weight, typed, loose]
             elif weight > out[term][0]:
                 out[term][0] = weight
+                out[term][2] = loose
 
         for w in words:
             add((w,), 1.0, True)
@@ -89,6 +93,7 @@ class Engine:
                     break
         for term, weight, start, end in self.thesaurus.expand(words):
             if weight < 1.0:
+                broader = weight == q["broader"]
                 unknown = any(w not in self.form_id for w in words[start:end])
                 if weight == q["synonym"] and unknown:
                     # words the content never uses ("coyote", "grafitti"): the thesaurus'
@@ -97,8 +102,8 @@ class Engine:
                 elif weight == q["broader"] and (unknown or end - start > 1):
                     # ... and what a phrase is a case of ("hot car": an emergency)
                     weight = q["sure_broader"]
-                add(tuple(term.split(" ")), weight, False)
-        return [(term, v[0], v[1]) for term, v in out.items()]
+                add(tuple(term.split(" ")), weight, False, broader)
+        return [(term, v[0], v[1], v[2]) for term, v in out.items()]
 
     # --- 3. the forms a word matches ----------------------------------------------------------
 
@@ -155,11 +160,11 @@ class Engine:
 
     # --- 4. and 5. scores ---------------------------------------------------------------------
 
-    def plan(self, text: str) -> list[tuple[tuple[str, ...], float, bool, list[dict[int, float]]]]:
-        """(words, weight, typed, the forms each word matches) of a query's units: all that
-        decides which postings the ranking reads (rank.js fetches their shards first)."""
-        return [(term, weight, typed, [self.matches(w, typed) for w in term])
-                for term, weight, typed in self.units(text)]
+    def plan(self, text: str) -> list[tuple[tuple[str, ...], float, bool, list[dict[int, float]], bool]]:
+        """(words, weight, typed, the forms each word matches, loose) of a query's units: all
+        that decides which postings the ranking reads (rank.js fetches their shards first)."""
+        return [(term, weight, typed, [self.matches(w, typed) for w in term], loose)
+                for term, weight, typed, loose in self.units(text)]
 
     def search(self, text: str, limit: int = 10) -> list[dict]:
         return [self.result(rank, doc, score)
@@ -167,12 +172,25 @@ class Engine:
 
     def rank(self, plan: list, limit: int) -> list[tuple[float, int]]:
         """(score, document) of the best `limit` documents, best first."""
-        typed = sum(1 for _, _, is_typed, _ in plan if is_typed)
+        typed = sum(1 for unit in plan if unit[2])
         if not typed:
             return []
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
-        for term, weight, _, found in plan:
+        part = self.q["broader_part"]
+        for term, weight, _, found, loose in plan:
+            if loose and len(term) > 1:  # some of its words count, for a share
+                best, count = {}, {}
+                for each in found:
+                    for doc, s in self.best(each, weight).items():
+                        best[doc] = best.get(doc, 0.0) + s
+                        count[doc] = count.get(doc, 0) + 1
+                for doc, s in best.items():
+                    whole = count[doc] == len(term)
+                    scores[doc] = scores.get(doc, 0.0) + (1.0 if whole else part) * s / len(term)
+                    covered[doc] = covered.get(doc, 0.0) + (
+                        weight if whole else weight * part * count[doc] / len(term))
+                continue
             best = self.best(found[0], weight)
             for more in found[1:]:
                 more = self.best(more, weight)

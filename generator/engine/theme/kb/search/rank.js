@@ -192,16 +192,16 @@
     }
   }
 
-  /* [words, weight, typed] of a query (rank.py's units). */
+  /* [words, weight, typed, loose] of a query (rank.py's units). */
   Engine.prototype.units = function (text) {
     var q = this.q, self = this, folded = fold(text), out = new Map(), order = [];
     var words = folded ? folded.split(" ") : [];
-    function add(term, weight, typed) {
+    function add(term, weight, typed, loose) {
       term = term.filter(function (w) { return !self.stop.has(w); });
       if (!term.length) return;
       var key = term.join(" "), found = out.get(key);
-      if (!found) { out.set(key, found = [term, weight, typed]); order.push(found); }
-      else if (weight > found[1]) found[1] = weight;
+      if (!found) { out.set(key, found = [term, weight, typed, !!loose]); order.push(found); }
+      else if (weight > found[1]) { found[1] = weight; found[3] = !!loose; }
     }
     words.forEach(function (w) { add([w], 1.0, true); });
     for (var i = 0; i < words.length - 1; i++) {
@@ -219,10 +219,11 @@
     this.thesaurus.expand(words).forEach(function (t) {
       var weight = t[1];
       if (weight >= 1.0) return;
+      var broader = weight === q.broader;
       var unknown = words.slice(t[2], t[3]).some(function (w) { return !self.formId.has(w); });
       if (weight === q.synonym && unknown) weight = q.sure_synonym; /* rank.py says why */
       else if (weight === q.broader && (unknown || t[3] - t[2] > 1)) weight = q.sure_broader;
-      add(t[0].split(" "), weight, false);
+      add(t[0].split(" "), weight, false, broader);
     });
     return order;
   };
@@ -271,11 +272,12 @@
     return found;
   };
 
-  /* [words, weight, typed, the forms each word matches] of a query's units (rank.py's plan). */
+  /* [words, weight, typed, the forms each word matches, loose] of a query's units (rank.py's
+     plan). */
   Engine.prototype.plan = function (text) {
     var self = this;
     return this.units(text).map(function (u) {
-      return [u[0], u[1], u[2], u[0].map(function (w) { return self.matches(w, u[2]); })];
+      return [u[0], u[1], u[2], u[0].map(function (w) { return self.matches(w, u[2]); }), u[3]];
     });
   };
 
@@ -350,8 +352,27 @@
     var seen = new Uint8Array(n), all = [];
     var typed = plan.filter(function (u) { return u[2]; }).length;
     if (!typed) return [];
+    var part = this.q.broader_part;
     plan.forEach(function (unit) {
-      var term = unit[0], weight = unit[1], best = self.best(unit[3][0], weight);
+      var term = unit[0], weight = unit[1];
+      if (unit[4] && term.length > 1) { /* some of its words count, for a share (rank.py) */
+        var sum = new Map(), count = new Map();
+        unit[3].forEach(function (found) {
+          var each = self.best(found, weight);
+          each.docs.forEach(function (doc) {
+            sum.set(doc, (sum.has(doc) ? sum.get(doc) : 0.0) + each.score[doc]);
+            count.set(doc, (count.get(doc) || 0) + 1);
+          });
+        });
+        sum.forEach(function (s, doc) {
+          var whole = count.get(doc) === term.length;
+          if (!seen[doc]) { seen[doc] = 1; all.push(doc); }
+          scores[doc] += (whole ? 1.0 : part) * s / term.length;
+          covered[doc] += whole ? weight : weight * part * count.get(doc) / term.length;
+        });
+        return;
+      }
+      var best = self.best(unit[3][0], weight);
       unit[3].slice(1).forEach(function (found) {
         var more = self.best(found, weight), docs = [];
         best.docs.forEach(function (doc) {
