@@ -77,6 +77,15 @@ def test_a_whole_word_ranks_above_a_prefix_of_a_longer_one(indexes):
     assert found[engine.form_id["park"]] > found[engine.form_id["parking"]]
 
 
+def test_parking_is_not_a_form_of_park(indexes):
+    engine = rank.engine(indexes["en", "public"])
+    park, parking = engine.form_id["park"], engine.form_id["parking"]
+    assert park in engine.matches("parks", False)  # the same word
+    assert park not in engine.matches("parked", False) and parking in engine.matches("parked", False)
+    assert first(indexes["en", "public"], "cars parked on the sidewalk").startswith("service:")
+    assert "parks-board" not in [r["id"] for r in rank.search(indexes["en", "public"], "parked car")][:3]
+
+
 def test_a_short_word_matches_words_one_edit_away_not_two(indexes):
     engine = rank.engine(indexes["en", "public"])
     assert engine.matches("potole", True) == {engine.form_id["pothole"]: engine.q["edit1"]}

@@ -42,11 +42,22 @@ def stop_words(lang: str) -> tuple[str, ...]:
     return tuple(sorted({w for word in found for w in words(word)}))
 
 
+# Words Snowball gives one stem that mean different things to a caller: a park is not parking,
+# an officer not an office. Each of these words gets a stem of its own (the value).
+APART = {
+    "en": {"parking": "parking", "parked": "parking",
+           "officer": "officer", "officers": "officer"},
+}
+
+
 @lru_cache(maxsize=None)
 def stemmer(lang: str) -> Callable[[str], str]:
-    """The language's Snowball stemmer (a folded word -> its stem); the word itself without one."""
+    """The language's Snowball stemmer (a folded word -> its stem; the words of ``APART`` kept
+    apart); the word itself without one."""
     if lang not in SNOWBALL:
         return lambda word: word
     import snowballstemmer  # only when a language has a stemmer
 
-    return lru_cache(maxsize=None)(snowballstemmer.stemmer(SNOWBALL[lang]).stemWord)
+    stem = snowballstemmer.stemmer(SNOWBALL[lang]).stemWord
+    apart = APART.get(lang, {})
+    return lru_cache(maxsize=None)(lambda word: apart.get(word) or stem(word))
