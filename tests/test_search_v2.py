@@ -77,6 +77,14 @@ def test_a_whole_word_ranks_above_a_prefix_of_a_longer_one(indexes):
     assert found[engine.form_id["park"]] > found[engine.form_id["parking"]]
 
 
+def test_a_word_of_the_thesaurus_is_not_read_as_a_typo(make_tree):
+    data = names_only(make_tree, {"oil-sale": "Oil sale issue", "snow-plowing": "Snow plowing request"})
+    engine = rank.engine(data)
+    assert engine.form_id["sale"] not in engine.matches("salt", True)  # a word, spelled as meant
+    assert engine.form_id["sale"] in engine.matches("sael", True)  # a typo
+    assert [r["id"] for r in rank.search(data, "salt")] == ["snow-plowing"]  # salt: snow removal
+
+
 def test_parking_is_not_a_form_of_park(indexes):
     engine = rank.engine(indexes["en", "public"])
     park, parking = engine.form_id["park"], engine.form_id["parking"]
@@ -100,13 +108,19 @@ def test_an_agency_answers_with_who_to_call(indexes):
     assert public["handler"]["phone"] and "transfer" not in public["handler"]
 
 
+def names_only(make_tree, names: dict[str, str]) -> dict:
+    """The index of a small catalog whose services have names and nothing to say."""
+    short = "department: public-works\ngroup: Other\nsummary: Ask the city.\n"
+    root = make_tree({f"catalog/services/{sid}.yaml": f"name: {name}\n{short}"
+                      for sid, name in names.items()})
+    return demo_index(root, "en", "public")
+
+
 def test_a_broader_term_counts_in_part_where_a_name_has_only_some_of_its_words(make_tree, tmp_path):
     """A catalog imported with names only: "coyote" is a case of "animal control" (the shipped
     thesaurus), and a service named "General animal help" has one of those two words."""
-    short = "department: public-works\ngroup: Other\nsummary: Ask the city.\n"
-    root = make_tree({"catalog/services/general-animal-help.yaml": "name: General animal help\n" + short,
-                      "catalog/services/parking-help.yaml": "name: Parking help\n" + short})
-    data = demo_index(root, "en", "public")
+    data = names_only(make_tree, {"general-animal-help": "General animal help",
+                                  "parking-help": "Parking help"})
     engine = rank.engine(data)
     assert ("animal", "control") in [unit[0] for unit in engine.units("coyote") if unit[3]]
     assert [r["id"] for r in rank.search(data, "coyote in the yard")] == ["general-animal-help"]

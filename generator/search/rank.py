@@ -15,7 +15,9 @@
    ("streetlight") counts as both.
 3. Each word typed matches forms of the content: itself, the other forms of its stem, longer
    words it begins (a word being typed; they count less than the whole word), and, when it is
-   not a word of the content, words one edit away (4 letters or more) or two (7 or more). An
+   not a word of the content, words one edit away (4 letters or more) or two (7 or more); a
+   word of the thesaurus is spelled as meant: it matches no longer word and none a few edits
+   away ("salt" is not a misspelt "sale"). An
    expansion's words match themselves and their stem's forms only. A word of the thesaurus that
    the content has only in other forms ("building", "Buildings") matches those forms as its
    stem's (the index's ``aliases``).
@@ -52,6 +54,10 @@ class Engine:
         self.aliases: dict[str, list[int]] = data.get("aliases") or {}
         self.stop = set(data["stop"])
         words = data["thesaurus"]
+        # the thesaurus' words: a word typed that is one of them is not a typo, nor being typed
+        self.known = {w for group in words["synonyms"] for term in group for w in term.split(" ")}
+        self.known |= {w for key, terms in words["broader"].items() for term in (key, *terms)
+                       for w in term.split(" ")}
         self.thesaurus = Thesaurus(data["lang"], [tuple(g) for g in words["synonyms"]],
                                    {k: tuple(v) for k, v in words["broader"].items()},
                                    frozenset(self.stop))
@@ -131,7 +137,7 @@ class Engine:
                 put(i, q["stem"])
         for i in self.aliases.get(word, ()):  # the content has the word in other forms only
             put(i, q["stem"])
-        if not typed:
+        if not typed or (exact is None and word in self.known):
             return found
         size = len(word)
         edits = 2 if size >= q["edit2_min"] else 1 if size >= q["edit1_min"] else 0

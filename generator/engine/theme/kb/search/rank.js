@@ -181,6 +181,16 @@
     this.aliases = data.aliases || {};
     this.stop = new Set(data.stop);
     this.thesaurus = new Thesaurus(data.thesaurus, data.query, this.stop);
+    /* the thesaurus' words: a word typed that is one of them is not a typo, nor being typed */
+    this.known = new Set();
+    data.thesaurus.synonyms.forEach(function (group) {
+      group.forEach(function (term) { term.split(" ").forEach(function (w) { self.known.add(w); }); });
+    });
+    Object.keys(data.thesaurus.broader).forEach(function (key) {
+      [key].concat(data.thesaurus.broader[key]).forEach(function (term) {
+        term.split(" ").forEach(function (w) { self.known.add(w); });
+      });
+    });
     this.found = new Map(); /* matches, remembered: typing repeats words */
     this.shards = new Map(); /* name -> Promise of the shard, once fetched or being fetched */
     if (data.shards) {
@@ -248,7 +258,7 @@
     }
     var alias = Object.prototype.hasOwnProperty.call(this.aliases, word) ? this.aliases[word] : null;
     if (alias) alias.forEach(function (f) { put(f, q.stem); }); /* the content's other forms of it */
-    if (!typed) return found;
+    if (!typed || (exact === null && this.known.has(word))) return found; /* rank.py says why */
     var c = chars(word), size = c.length;
     var edits = size >= q.edit2_min ? 2 : size >= q.edit1_min ? 1 : 0;
     if (exact !== null || alias) edits = 0;
