@@ -29,6 +29,9 @@ from generator.pipeline.load import Doc, LoadError, parse_yaml
 # Starting weights for expanded terms (the query's own words weigh 1). Not tuned on any set.
 SYNONYM_WEIGHT = 0.5
 BROADER_WEIGHT = 0.3
+# The synonyms of a broader term ("bulk collection" for "bulk pickup"): the other words a catalog
+# may name that case by. Tuned on bench/queries' tuning sets (bench/RESULTS-search.md).
+RELATED_WEIGHT = 0.1
 
 _APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -121,6 +124,9 @@ class Thesaurus:
             for word in same:  # what a synonym expands to, the phrase does too
                 for term in self.broader.get(word, ()):
                     put(term, BROADER_WEIGHT, start, end)
+                    for j in self._index.get(tuple(term.split()), ()):  # and its synonyms
+                        for other in self.groups[j]:
+                            put(other, RELATED_WEIGHT, start, end)
 
         for start in range(len(words)):
             for size in range(min(self._longest, len(words) - start), 0, -1):

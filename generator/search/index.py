@@ -50,6 +50,7 @@ QUERY = {
     "prefix_min": 3, "edit1_min": 4, "edit2_min": 7, "split_min": 6, "split_part_min": 3,
     "synonym": thesaurus.SYNONYM_WEIGHT,   # a synonym's words, against 1 for the words typed
     "broader": thesaurus.BROADER_WEIGHT,   # a broader term's words
+    "related": thesaurus.RELATED_WEIGHT,   # a broader term's synonyms' words
     # the same, when the words typed are a phrase of several words or a word the content never
     # uses (then the thesaurus' reading is all there is to go on)
     "sure_synonym": 0.9, "sure_broader": 0.7,

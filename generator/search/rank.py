@@ -7,7 +7,8 @@
 2. Expand them with the index's thesaurus (``pipeline.thesaurus.Thesaurus.expand``): the words
    typed weigh 1, a synonym's words 0.5, a broader term's 0.3 (0.9 and 0.7 when the words that
    brought them include one that is not a word of the content; a broader term's 0.7 also when
-   a phrase of several words brought it). A broader term of several words ("animal control")
+   a phrase of several words brought it); a broader term's synonyms weigh 0.1 (0.7 for a word
+   the content never uses). A broader term of several words ("animal control")
    also counts, at a share (``broader_part``), in a document that has only some of its words
    ("General animal help"). Stop words are dropped after the
    expansion (so that a phrase with one still expands). Two words typed that the content writes
@@ -99,7 +100,7 @@ class Engine:
                     break
         for term, weight, start, end in self.thesaurus.expand(words):
             if weight < 1.0:
-                broader = weight == q["broader"]
+                broader, related = weight == q["broader"], weight == q["related"]
                 unknown = any(w not in self.form_id for w in words[start:end])
                 if weight == q["synonym"] and unknown:
                     # words the content never uses ("coyote", "grafitti"): the thesaurus'
@@ -108,7 +109,9 @@ class Engine:
                 elif weight == q["broader"] and (unknown or end - start > 1):
                     # ... and what a phrase is a case of ("hot car": an emergency)
                     weight = q["sure_broader"]
-                add(tuple(term.split(" ")), weight, False, broader)
+                elif related and unknown:  # a broader term's synonym, for a word the content lacks
+                    weight = q["sure_broader"]
+                add(tuple(term.split(" ")), weight, False, broader or related)
         return [(term, v[0], v[1], v[2]) for term, v in out.items()]
 
     # --- 3. the forms a word matches ----------------------------------------------------------

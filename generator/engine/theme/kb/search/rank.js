@@ -136,7 +136,12 @@
         });
       });
       same.forEach(function (word) { /* what a synonym expands to, the phrase does too */
-        (self.broader.get(word) || []).forEach(function (term) { put(term, q.broader, from, to); });
+        (self.broader.get(word) || []).forEach(function (term) {
+          put(term, q.broader, from, to);
+          (self.index.get(term) || []).forEach(function (j) { /* and its synonyms */
+            self.groups[j].forEach(function (other) { put(other, q.related, from, to); });
+          });
+        });
       });
     }
     for (start = 0; start < words.length; start++) {
@@ -229,11 +234,12 @@
     this.thesaurus.expand(words).forEach(function (t) {
       var weight = t[1];
       if (weight >= 1.0) return;
-      var broader = weight === q.broader;
+      var broader = weight === q.broader, related = weight === q.related;
       var unknown = words.slice(t[2], t[3]).some(function (w) { return !self.formId.has(w); });
       if (weight === q.synonym && unknown) weight = q.sure_synonym; /* rank.py says why */
       else if (weight === q.broader && (unknown || t[3] - t[2] > 1)) weight = q.sure_broader;
-      add(t[0].split(" "), weight, false, broader);
+      else if (related && unknown) weight = q.sure_broader;
+      add(t[0].split(" "), weight, false, broader || related);
     });
     return order;
   };
