@@ -85,6 +85,13 @@ def test_a_broader_terms_synonyms_find_the_name_a_catalog_gives_that_case(make_t
     assert [r["id"] for r in rank.search(data, "old couch")] == ["heavy-trash"]
 
 
+def test_a_broader_terms_own_broader_terms_count_too(make_tree):
+    # a rat is a case of "rodent control", which is a case of "environmental health"
+    data = names_only(make_tree, {"environmental-health": "Environmental Health Services",
+                                  "alley-maintenance": "Alley maintenance"})
+    assert [r["id"] for r in rank.search(data, "rat")] == ["environmental-health"]
+
+
 def test_a_word_of_the_thesaurus_is_not_read_as_a_typo(make_tree):
     data = names_only(make_tree, {"oil-sale": "Oil sale issue", "snow-plowing": "Snow plowing request"})
     engine = rank.engine(data)

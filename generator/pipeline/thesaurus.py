@@ -29,7 +29,8 @@ from generator.pipeline.load import Doc, LoadError, parse_yaml
 # Starting weights for expanded terms (the query's own words weigh 1). Not tuned on any set.
 SYNONYM_WEIGHT = 0.5
 BROADER_WEIGHT = 0.3
-# The synonyms of a broader term ("bulk collection" for "bulk pickup"): the other words a catalog
+# The synonyms of a broader term ("bulk collection" for "bulk pickup"), and its own broader terms
+# (a rat is a case of rodent control, which is environmental health's): the other words a catalog
 # may name that case by. Tuned on bench/queries' tuning sets (bench/RESULTS-search.md).
 RELATED_WEIGHT = 0.1
 
@@ -127,6 +128,8 @@ class Thesaurus:
                     for j in self._index.get(tuple(term.split()), ()):  # and its synonyms
                         for other in self.groups[j]:
                             put(other, RELATED_WEIGHT, start, end)
+                    for other in self.broader.get(term, ()):  # and what it is a case of
+                        put(other, RELATED_WEIGHT, start, end)
 
         for start in range(len(words)):
             for size in range(min(self._longest, len(words) - start), 0, -1):

@@ -141,6 +141,9 @@
           (self.index.get(term) || []).forEach(function (j) { /* and its synonyms */
             self.groups[j].forEach(function (other) { put(other, q.related, from, to); });
           });
+          (self.broader.get(term) || []).forEach(function (other) { /* and what it is a case of */
+            put(other, q.related, from, to);
+          });
         });
       });
     }
