@@ -1,15 +1,15 @@
 """Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
 callers' words and referrals-en, Bloomington, Washington DC, Boston, New York City, Baltimore,
-Austin, Ottawa) apart from the held-out ones (referrals-2-en, Chicago), with `kb search`'s index
+Austin, Ottawa, Toronto) apart from the held-out ones (referrals-2-en, Chicago), with `kb search`'s index
 and ranking (built in memory, as `kb search --eval` does).
 
     .venv/bin/python bench/search_sets.py            # the table
     .venv/bin/python bench/search_sets.py --misses   # and what each set ranks below first
 
-Bloomington, Washington DC, Boston, New York City, Baltimore, Austin, Ottawa and Chicago are
-imported into temporary content trees first (kb init + kb import open311), from the copies in
+Bloomington, Washington DC, Boston, New York City, Baltimore, Austin, Ottawa, Toronto and Chicago
+are imported into temporary content trees first (kb init + kb import open311), from the copies in
 bench/data/open311/; the first three also with names only (their descriptions, keywords and groups
-left out), as the lists of New York City, Baltimore, Austin, Ottawa and Chicago are.
+left out), as the lists of New York City, Baltimore, Austin, Ottawa, Toronto and Chicago are.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ SETS = [
     ("baltimore-en", "baltimore", "public", "tune"),  # names only in the source
     ("austin-en", "austin", "public", "tune"),  # names only in the source
     ("ottawa-en", "ottawa", "public", "tune"),  # names only in the source
+    ("toronto-en", "toronto", "public", "tune"),  # names only in the source
     ("referrals-2-en", "demo", "public", "held out"),
     ("referrals-2-en", "demo", "agent", "held out"),
     ("chicago-en", "chicago", "public", "held out"),
@@ -65,6 +66,7 @@ IMPORTS = {"bloomington": "bloomington-2018-services.json",
            "baltimore": "baltimore-services.json",
            "austin": "austin-services.json",
            "ottawa": "ottawa-services.json",
+           "toronto": "toronto-services.json",
            "chicago": "chicago-request-types.json"}
 
 
