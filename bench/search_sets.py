@@ -1,7 +1,7 @@
 """Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
 callers' words and referrals-en, Bloomington, Washington DC, Boston, New York City, Baltimore,
-Austin, Ottawa, Toronto) apart from the held-out ones (referrals-2-en, Chicago), with `kb search`'s index
-and ranking (built in memory, as `kb search --eval` does).
+Austin, Ottawa, Toronto) apart from the held-out ones (referrals-2-en, Chicago), with `kb search`'s
+index and ranking (built in memory, as `kb search --eval` does).
 
     .venv/bin/python bench/search_sets.py            # the table
     .venv/bin/python bench/search_sets.py --misses   # and what each set ranks below first
