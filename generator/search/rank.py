@@ -101,7 +101,8 @@ class Engine:
         for term, weight, start, end in self.thesaurus.expand(words):
             if weight < 1.0:
                 broader, related = weight == q["broader"], weight == q["related"]
-                unknown = any(w not in self.form_id for w in words[start:end])
+                unknown = any(w not in self.form_id and w not in self.stop
+                              for w in words[start:end])  # stop words aside: "no heat" as "heat"
                 if weight == q["synonym"] and unknown:
                     # words the content never uses ("coyote", "grafitti"): the thesaurus'
                     # reading is the best there is of what the caller meant

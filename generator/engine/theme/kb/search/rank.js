@@ -238,7 +238,9 @@
       var weight = t[1];
       if (weight >= 1.0) return;
       var broader = weight === q.broader, related = weight === q.related;
-      var unknown = words.slice(t[2], t[3]).some(function (w) { return !self.formId.has(w); });
+      var unknown = words.slice(t[2], t[3]).some(function (w) {
+        return !self.formId.has(w) && !self.stop.has(w);
+      });
       if (weight === q.synonym && unknown) weight = q.sure_synonym; /* rank.py says why */
       else if (weight === q.broader && (unknown || t[3] - t[2] > 1)) weight = q.sure_broader;
       else if (related && unknown) weight = q.sure_broader;
