@@ -1,16 +1,16 @@
 """Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
 callers' words and referrals-en, Bloomington, Washington DC, Boston, New York City, Baltimore,
-Austin, Ottawa, Toronto, Calgary) apart from the held-out ones (referrals-2-en, Chicago), with
-`kb search`'s index and ranking (built in memory, as `kb search --eval` does).
+Austin, Ottawa, Toronto, Calgary, San Francisco) apart from the held-out ones (referrals-2-en,
+Chicago), with `kb search`'s index and ranking (built in memory, as `kb search --eval` does).
 
     .venv/bin/python bench/search_sets.py            # the table
     .venv/bin/python bench/search_sets.py --misses   # and what each set ranks below first
 
-Bloomington, Washington DC, Boston, New York City, Baltimore, Austin, Ottawa, Toronto, Calgary and
-Chicago are imported into temporary content trees first (kb init + kb import open311), from the
-copies in bench/data/open311/; the first three also with names only (their descriptions, keywords
-and groups left out), as the lists of New York City, Baltimore, Austin, Ottawa, Toronto, Calgary
-and Chicago are.
+Bloomington, Washington DC, Boston, New York City, Baltimore, Austin, Ottawa, Toronto, Calgary, San
+Francisco and Chicago are imported into temporary content trees first (kb init + kb import
+open311), from the copies in bench/data/open311/; Bloomington, Washington DC, Boston and San
+Francisco also with names only (their descriptions, keywords and groups left out), as the lists of
+New York City, Baltimore, Austin, Ottawa, Toronto, Calgary and Chicago are.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ SETS = [
     ("ottawa-en", "ottawa", "public", "tune"),  # names only in the source
     ("toronto-en", "toronto", "public", "tune"),  # names only in the source
     ("calgary-en", "calgary", "public", "tune"),  # names only in the source
+    ("san-francisco-en", "san-francisco", "public", "tune"),
+    ("san-francisco-en", "san-francisco-names", "public", "tune"),
     ("referrals-2-en", "demo", "public", "held out"),
     ("referrals-2-en", "demo", "agent", "held out"),
     ("chicago-en", "chicago", "public", "held out"),
@@ -70,6 +72,8 @@ IMPORTS = {"bloomington": "bloomington-2018-services.json",
            "ottawa": "ottawa-services.json",
            "toronto": "toronto-services.json",
            "calgary": "calgary-services.json",
+           "san-francisco": "san-francisco-services.json",
+           "san-francisco-names": "san-francisco-services.json",
            "chicago": "chicago-request-types.json"}
 
 
