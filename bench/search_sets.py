@@ -1,16 +1,18 @@
 """Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
 callers' words and referrals-en, Bloomington, Washington DC, Boston, New York City, Baltimore,
-Austin, Ottawa, Toronto, Calgary, San Francisco) apart from the held-out ones (referrals-2-en,
-Chicago), with `kb search`'s index and ranking (built in memory, as `kb search --eval` does).
+Austin, Ottawa, Toronto, Calgary, San Francisco, Philadelphia, Louisville) apart from the held-out
+ones (referrals-2-en, Chicago), with `kb search`'s index and ranking (built in memory, as
+`kb search --eval` does).
 
     .venv/bin/python bench/search_sets.py            # the table
     .venv/bin/python bench/search_sets.py --misses   # and what each set ranks below first
 
 Bloomington, Washington DC, Boston, New York City, Baltimore, Austin, Ottawa, Toronto, Calgary, San
-Francisco and Chicago are imported into temporary content trees first (kb init + kb import
-open311), from the copies in bench/data/open311/; Bloomington, Washington DC, Boston and San
-Francisco also with names only (their descriptions, keywords and groups left out), as the lists of
-New York City, Baltimore, Austin, Ottawa, Toronto, Calgary and Chicago are.
+Francisco, Philadelphia, Louisville and Chicago are imported into temporary content trees first (kb
+init + kb import open311), from the copies in bench/data/open311/; Bloomington, Washington DC,
+Boston and San Francisco also with names only (their descriptions, keywords and groups left out),
+as the lists of New York City, Baltimore, Austin, Ottawa, Toronto, Calgary, Philadelphia,
+Louisville and Chicago are.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ SETS = [
     ("calgary-en", "calgary", "public", "tune"),  # names only in the source
     ("san-francisco-en", "san-francisco", "public", "tune"),
     ("san-francisco-en", "san-francisco-names", "public", "tune"),
+    ("philadelphia-en", "philadelphia", "public", "tune"),  # names only in the source
+    ("louisville-en", "louisville", "public", "tune"),  # names only in the source
     ("referrals-2-en", "demo", "public", "held out"),
     ("referrals-2-en", "demo", "agent", "held out"),
     ("chicago-en", "chicago", "public", "held out"),
@@ -74,6 +78,8 @@ IMPORTS = {"bloomington": "bloomington-2018-services.json",
            "calgary": "calgary-services.json",
            "san-francisco": "san-francisco-services.json",
            "san-francisco-names": "san-francisco-services.json",
+           "philadelphia": "philadelphia-services.json",
+           "louisville": "louisville-services.json",
            "chicago": "chicago-request-types.json"}
 
 
