@@ -1,18 +1,20 @@
 """Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
 callers' words and referrals-en, Bloomington, Washington DC, Boston, New York City, Baltimore,
-Austin, Ottawa, Toronto, Calgary, San Francisco, Philadelphia, Louisville) apart from the held-out
-ones (referrals-2-en, Chicago), with `kb search`'s index and ranking (built in memory, as
+Austin, Ottawa, Toronto, Calgary, San Francisco, Philadelphia, Louisville, Cincinnati,
+Pittsburgh, Kansas City, New Orleans, San Diego, Los Angeles) apart from the held-out ones
+(referrals-2-en, Chicago), with `kb search`'s index and ranking (built in memory, as
 `kb search --eval` does).
 
     .venv/bin/python bench/search_sets.py            # the table
     .venv/bin/python bench/search_sets.py --misses   # and what each set ranks below first
 
 Bloomington, Washington DC, Boston, New York City, Baltimore, Austin, Ottawa, Toronto, Calgary, San
-Francisco, Philadelphia, Louisville and Chicago are imported into temporary content trees first (kb
-init + kb import open311), from the copies in bench/data/open311/; Bloomington, Washington DC,
-Boston and San Francisco also with names only (their descriptions, keywords and groups left out),
-as the lists of New York City, Baltimore, Austin, Ottawa, Toronto, Calgary, Philadelphia,
-Louisville and Chicago are.
+Francisco, Philadelphia, Louisville, Cincinnati, Pittsburgh, Kansas City, New Orleans, San Diego,
+Los Angeles and Chicago are imported into temporary content trees first (kb init + kb import
+open311), from the copies in bench/data/open311/; Bloomington, Washington DC, Boston and San
+Francisco also with names only (their descriptions, keywords and groups left out), as the lists of
+New York City, Baltimore, Austin, Ottawa, Toronto, Calgary, Philadelphia, Louisville, Cincinnati,
+Pittsburgh, Kansas City, New Orleans, San Diego, Los Angeles and Chicago are.
 """
 
 from __future__ import annotations
@@ -60,6 +62,12 @@ SETS = [
     ("san-francisco-en", "san-francisco-names", "public", "tune"),
     ("philadelphia-en", "philadelphia", "public", "tune"),  # names only in the source
     ("louisville-en", "louisville", "public", "tune"),  # names only in the source
+    ("cincinnati-en", "cincinnati", "public", "tune"),  # names only in the source
+    ("pittsburgh-en", "pittsburgh", "public", "tune"),  # names only in the source
+    ("kansas-city-en", "kansas-city", "public", "tune"),  # names only in the source
+    ("new-orleans-en", "new-orleans", "public", "tune"),  # names only in the source
+    ("san-diego-en", "san-diego", "public", "tune"),  # names only in the source
+    ("los-angeles-en", "los-angeles", "public", "tune"),  # names only in the source
     ("referrals-2-en", "demo", "public", "held out"),
     ("referrals-2-en", "demo", "agent", "held out"),
     ("chicago-en", "chicago", "public", "held out"),
@@ -80,6 +88,12 @@ IMPORTS = {"bloomington": "bloomington-2018-services.json",
            "san-francisco-names": "san-francisco-services.json",
            "philadelphia": "philadelphia-services.json",
            "louisville": "louisville-services.json",
+           "cincinnati": "cincinnati-services.json",
+           "pittsburgh": "pittsburgh-services.json",
+           "kansas-city": "kansas-city-services.json",
+           "new-orleans": "new-orleans-services.json",
+           "san-diego": "san-diego-services.json",
+           "los-angeles": "los-angeles-services.json",
            "chicago": "chicago-request-types.json"}
 
 
