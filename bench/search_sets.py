@@ -35,6 +35,28 @@ from generator.commands.search import load_index  # noqa: E402
 from generator.search import rank  # noqa: E402
 
 Q = HERE / "queries"
+# The tuning catalogs: (city, its list in bench/data/open311/, whether it has more than names and
+# so runs a second time with names only, as Chicago's list is). The set is "<city>-en".
+CITIES = [
+    ("bloomington", "bloomington-2018-services.json", True),
+    ("washington-dc", "washington-dc-services.json", True),
+    ("boston", "boston-services.json", True),
+    ("new-york-city", "new-york-city-services.json", False),
+    ("baltimore", "baltimore-services.json", False),
+    ("austin", "austin-services.json", False),
+    ("ottawa", "ottawa-services.json", False),
+    ("toronto", "toronto-services.json", False),
+    ("calgary", "calgary-services.json", False),
+    ("san-francisco", "san-francisco-services.json", True),
+    ("philadelphia", "philadelphia-services.json", False),
+    ("louisville", "louisville-services.json", False),
+    ("cincinnati", "cincinnati-services.json", False),
+    ("pittsburgh", "pittsburgh-services.json", False),
+    ("kansas-city", "kansas-city-services.json", False),
+    ("new-orleans", "new-orleans-services.json", False),
+    ("san-diego", "san-diego-services.json", False),
+    ("los-angeles", "los-angeles-services.json", False),
+]
 # (set, catalog, audience, role)
 SETS = [
     ("callers-en", "demo", "public", "tune"),
@@ -46,55 +68,15 @@ SETS = [
     ("en", "demo", None, "tune"),
     ("es", "demo", "public", "tune"),
     ("fr", "demo", "public", "tune"),
-    ("bloomington-en", "bloomington", "public", "tune"),
-    ("bloomington-en", "bloomington-names", "public", "tune"),
-    ("washington-dc-en", "washington-dc", "public", "tune"),
-    ("washington-dc-en", "washington-dc-names", "public", "tune"),
-    ("boston-en", "boston", "public", "tune"),
-    ("boston-en", "boston-names", "public", "tune"),
-    ("new-york-city-en", "new-york-city", "public", "tune"),  # names only in the source
-    ("baltimore-en", "baltimore", "public", "tune"),  # names only in the source
-    ("austin-en", "austin", "public", "tune"),  # names only in the source
-    ("ottawa-en", "ottawa", "public", "tune"),  # names only in the source
-    ("toronto-en", "toronto", "public", "tune"),  # names only in the source
-    ("calgary-en", "calgary", "public", "tune"),  # names only in the source
-    ("san-francisco-en", "san-francisco", "public", "tune"),
-    ("san-francisco-en", "san-francisco-names", "public", "tune"),
-    ("philadelphia-en", "philadelphia", "public", "tune"),  # names only in the source
-    ("louisville-en", "louisville", "public", "tune"),  # names only in the source
-    ("cincinnati-en", "cincinnati", "public", "tune"),  # names only in the source
-    ("pittsburgh-en", "pittsburgh", "public", "tune"),  # names only in the source
-    ("kansas-city-en", "kansas-city", "public", "tune"),  # names only in the source
-    ("new-orleans-en", "new-orleans", "public", "tune"),  # names only in the source
-    ("san-diego-en", "san-diego", "public", "tune"),  # names only in the source
-    ("los-angeles-en", "los-angeles", "public", "tune"),  # names only in the source
+    *[(f"{city}-en", catalog, "public", "tune") for city, _, more in CITIES
+      for catalog in ([city, f"{city}-names"] if more else [city])],
     ("referrals-2-en", "demo", "public", "held out"),
     ("referrals-2-en", "demo", "agent", "held out"),
     ("chicago-en", "chicago", "public", "held out"),
 ]
-IMPORTS = {"bloomington": "bloomington-2018-services.json",
-           "bloomington-names": "bloomington-2018-services.json",  # names only, as Chicago's
-           "washington-dc": "washington-dc-services.json",
-           "washington-dc-names": "washington-dc-services.json",
-           "boston": "boston-services.json",
-           "boston-names": "boston-services.json",
-           "new-york-city": "new-york-city-services.json",
-           "baltimore": "baltimore-services.json",
-           "austin": "austin-services.json",
-           "ottawa": "ottawa-services.json",
-           "toronto": "toronto-services.json",
-           "calgary": "calgary-services.json",
-           "san-francisco": "san-francisco-services.json",
-           "san-francisco-names": "san-francisco-services.json",
-           "philadelphia": "philadelphia-services.json",
-           "louisville": "louisville-services.json",
-           "cincinnati": "cincinnati-services.json",
-           "pittsburgh": "pittsburgh-services.json",
-           "kansas-city": "kansas-city-services.json",
-           "new-orleans": "new-orleans-services.json",
-           "san-diego": "san-diego-services.json",
-           "los-angeles": "los-angeles-services.json",
-           "chicago": "chicago-request-types.json"}
+IMPORTS = {catalog: source for city, source, more in CITIES
+           for catalog in ([city, f"{city}-names"] if more else [city])}
+IMPORTS["chicago"] = "chicago-request-types.json"
 
 
 def imported(name: str, work: Path) -> Path:
