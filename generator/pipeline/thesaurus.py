@@ -82,6 +82,12 @@ class Thesaurus:
         if self.stop and len(key) > 1 and term not in self._loose.setdefault(key, []):
             self._loose[key].append(term)
 
+    def words(self) -> set[str]:
+        """Every word of its terms (a phrase's words one by one)."""
+        out = {w for group in self.groups for term in group for w in term.split()}
+        return out | {w for key, terms in self.broader.items() for term in (key, *terms)
+                      for w in term.split()}
+
     def add(self, synonyms: list[list[str]], broader: dict[str, list[str]]) -> None:
         """More words (a city's): its groups are added, its expansions join the shipped ones."""
         for group in synonyms:

@@ -121,10 +121,7 @@ def _aliases(words: thesaurus.Thesaurus, forms: dict[str, int], groups: dict[str
              stem) -> dict[str, list[int]]:
     """The thesaurus' words that the content writes in another form ("building" where a
     service says "Buildings"), each with the forms of its stem: no front end has a stemmer."""
-    vocabulary = {w for group in words.groups for term in group for w in term.split()}
-    vocabulary |= {w for key, terms in words.broader.items() for term in (key, *terms)
-                   for w in term.split()}
-    return {w: groups[stem(w)] for w in sorted(vocabulary)
+    return {w: groups[stem(w)] for w in sorted(words.words())
             if w not in forms and stem(w) in groups}
 
 

@@ -55,13 +55,11 @@ class Engine:
         self.aliases: dict[str, list[int]] = data.get("aliases") or {}
         self.stop = set(data["stop"])
         words = data["thesaurus"]
-        # the thesaurus' words: a word typed that is one of them is not a typo, nor being typed
-        self.known = {w for group in words["synonyms"] for term in group for w in term.split(" ")}
-        self.known |= {w for key, terms in words["broader"].items() for term in (key, *terms)
-                       for w in term.split(" ")}
         self.thesaurus = Thesaurus(data["lang"], [tuple(g) for g in words["synonyms"]],
                                    {k: tuple(v) for k, v in words["broader"].items()},
                                    frozenset(self.stop))
+        # the thesaurus' words: a word typed that is one of them is not a typo, nor being typed
+        self.known = self.thesaurus.words()
 
     # --- 2. the query's words ---------------------------------------------------------------
 
@@ -189,25 +187,20 @@ class Engine:
         covered: dict[int, float] = {}
         part = self.q["broader_part"]
         for term, weight, _, found, loose in plan:
-            if loose and len(term) > 1:  # some of its words count, for a share
-                best, count = {}, {}
-                for each in found:
-                    for doc, s in self.best(each, weight).items():
-                        best[doc] = best.get(doc, 0.0) + s
-                        count[doc] = count.get(doc, 0) + 1
-                for doc, s in best.items():
-                    whole = count[doc] == len(term)
-                    scores[doc] = scores.get(doc, 0.0) + (1.0 if whole else part) * s / len(term)
-                    covered[doc] = covered.get(doc, 0.0) + (
-                        weight if whole else weight * part * count[doc] / len(term))
-                continue
-            best = self.best(found[0], weight)
-            for more in found[1:]:
-                more = self.best(more, weight)
-                best = {doc: s + more[doc] for doc, s in best.items() if doc in more}
+            # per document, the sum of the unit's words it has, and how many it has: a unit of
+            # several words counts where all of them are, a loose one also where some are
+            best, count = {}, {}
+            for each in found:
+                for doc, s in self.best(each, weight).items():
+                    best[doc] = best.get(doc, 0.0) + s
+                    count[doc] = count.get(doc, 0) + 1
             for doc, s in best.items():
-                scores[doc] = scores.get(doc, 0.0) + s / len(term)
-                covered[doc] = covered.get(doc, 0.0) + weight
+                whole = count[doc] == len(term)
+                if not whole and not loose:
+                    continue
+                scores[doc] = scores.get(doc, 0.0) + (1.0 if whole else part) * s / len(term)
+                covered[doc] = covered.get(doc, 0.0) + (
+                    weight if whole else weight * part * count[doc] / len(term))
         final = []
         for doc, s in scores.items():
             share = min(1.0, covered[doc] / typed)

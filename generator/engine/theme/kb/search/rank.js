@@ -113,6 +113,15 @@
     });
   }
 
+  /* Every word of its terms (a phrase's words one by one): thesaurus.py's Thesaurus.words. */
+  Thesaurus.prototype.words = function () {
+    var out = new Set();
+    function add(term) { term.split(" ").forEach(function (w) { out.add(w); }); }
+    this.groups.forEach(function (group) { group.forEach(add); });
+    this.broader.forEach(function (terms, key) { add(key); terms.forEach(add); });
+    return out;
+  };
+
   Thesaurus.prototype.addLoose = function (term) {
     var stop = this.stop, key = term.split(" ").filter(function (w) { return !stop.has(w); });
     if (!stop.size || key.length < 2) return;
@@ -190,15 +199,7 @@
     this.stop = new Set(data.stop);
     this.thesaurus = new Thesaurus(data.thesaurus, data.query, this.stop);
     /* the thesaurus' words: a word typed that is one of them is not a typo, nor being typed */
-    this.known = new Set();
-    data.thesaurus.synonyms.forEach(function (group) {
-      group.forEach(function (term) { term.split(" ").forEach(function (w) { self.known.add(w); }); });
-    });
-    Object.keys(data.thesaurus.broader).forEach(function (key) {
-      [key].concat(data.thesaurus.broader[key]).forEach(function (term) {
-        term.split(" ").forEach(function (w) { self.known.add(w); });
-      });
-    });
+    this.known = this.thesaurus.words();
     this.found = new Map(); /* matches, remembered: typing repeats words */
     this.shards = new Map(); /* name -> Promise of the shard, once fetched or being fetched */
     if (data.shards) {
@@ -375,36 +376,24 @@
     if (!typed) return [];
     var part = this.q.broader_part;
     plan.forEach(function (unit) {
-      var term = unit[0], weight = unit[1];
-      if (unit[4] && term.length > 1) { /* some of its words count, for a share (rank.py) */
-        var sum = new Map(), count = new Map();
-        unit[3].forEach(function (found) {
-          var each = self.best(found, weight);
-          each.docs.forEach(function (doc) {
-            sum.set(doc, (sum.has(doc) ? sum.get(doc) : 0.0) + each.score[doc]);
-            count.set(doc, (count.get(doc) || 0) + 1);
-          });
-        });
-        sum.forEach(function (s, doc) {
-          var whole = count.get(doc) === term.length;
-          if (!seen[doc]) { seen[doc] = 1; all.push(doc); }
-          scores[doc] += (whole ? 1.0 : part) * s / term.length;
-          covered[doc] += whole ? weight : weight * part * count.get(doc) / term.length;
-        });
-        return;
-      }
-      var best = self.best(unit[3][0], weight);
+      /* per document, the sum of the unit's words it has, and how many it has (rank.py) */
+      var term = unit[0], weight = unit[1], best = self.best(unit[3][0], weight);
+      var count = term.length > 1 ? new Map() : null;
+      if (count) best.docs.forEach(function (doc) { count.set(doc, 1); });
       unit[3].slice(1).forEach(function (found) {
-        var more = self.best(found, weight), docs = [];
-        best.docs.forEach(function (doc) {
-          if (more.score[doc] > 0) { best.score[doc] += more.score[doc]; docs.push(doc); }
+        var more = self.best(found, weight);
+        more.docs.forEach(function (doc) {
+          if (!count.has(doc)) { count.set(doc, 0); best.docs.push(doc); }
+          best.score[doc] += more.score[doc];
+          count.set(doc, count.get(doc) + 1);
         });
-        best.docs = docs;
       });
       best.docs.forEach(function (doc) {
+        var n = count ? count.get(doc) : 1, whole = n === term.length;
+        if (!whole && !unit[4]) return;
         if (!seen[doc]) { seen[doc] = 1; all.push(doc); }
-        scores[doc] += best.score[doc] / term.length;
-        covered[doc] += weight;
+        scores[doc] += (whole ? 1.0 : part) * best.score[doc] / term.length;
+        covered[doc] += whole ? weight : weight * part * n / term.length;
       });
     });
     var final = all.map(function (doc) {
