@@ -1,20 +1,14 @@
 """Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
-callers' words and referrals-en, Bloomington, Washington DC, Boston, New York City, Baltimore,
-Austin, Ottawa, Toronto, Calgary, San Francisco, Philadelphia, Louisville, Cincinnati,
-Pittsburgh, Kansas City, New Orleans, San Diego, Los Angeles) apart from the held-out ones
+callers' words and referrals-en, and the cities of ``CITIES``) apart from the held-out ones
 (referrals-2-en, Chicago), with `kb search`'s index and ranking (built in memory, as
 `kb search --eval` does).
 
     .venv/bin/python bench/search_sets.py            # the table
     .venv/bin/python bench/search_sets.py --misses   # and what each set ranks below first
 
-Bloomington, Washington DC, Boston, New York City, Baltimore, Austin, Ottawa, Toronto, Calgary, San
-Francisco, Philadelphia, Louisville, Cincinnati, Pittsburgh, Kansas City, New Orleans, San Diego,
-Los Angeles and Chicago are imported into temporary content trees first (kb init + kb import
-open311), from the copies in bench/data/open311/; Bloomington, Washington DC, Boston and San
-Francisco also with names only (their descriptions, keywords and groups left out), as the lists of
-New York City, Baltimore, Austin, Ottawa, Toronto, Calgary, Philadelphia, Louisville, Cincinnati,
-Pittsburgh, Kansas City, New Orleans, San Diego, Los Angeles and Chicago are.
+The cities' lists and Chicago's are imported into temporary content trees first (kb init + kb
+import open311), from the copies in bench/data/open311/; a list with more than names also runs
+with names only (its descriptions, keywords and groups left out), as Chicago's list is.
 """
 
 from __future__ import annotations
@@ -57,6 +51,12 @@ CITIES = [
     ("san-diego", "san-diego-services.json", False),
     ("los-angeles", "los-angeles-services.json", False),
 ]
+
+
+def _catalogs(city: str, more: bool) -> list[str]:
+    return [city, f"{city}-names"] if more else [city]
+
+
 # (set, catalog, audience, role)
 SETS = [
     ("callers-en", "demo", "public", "tune"),
@@ -69,13 +69,12 @@ SETS = [
     ("es", "demo", "public", "tune"),
     ("fr", "demo", "public", "tune"),
     *[(f"{city}-en", catalog, "public", "tune") for city, _, more in CITIES
-      for catalog in ([city, f"{city}-names"] if more else [city])],
+      for catalog in _catalogs(city, more)],
     ("referrals-2-en", "demo", "public", "held out"),
     ("referrals-2-en", "demo", "agent", "held out"),
     ("chicago-en", "chicago", "public", "held out"),
 ]
-IMPORTS = {catalog: source for city, source, more in CITIES
-           for catalog in ([city, f"{city}-names"] if more else [city])}
+IMPORTS = {catalog: source for city, source, more in CITIES for catalog in _catalogs(city, more)}
 IMPORTS["chicago"] = "chicago-request-types.json"
 
 
