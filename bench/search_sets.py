@@ -4,7 +4,8 @@ callers' words and referrals-en, and the cities of ``CITIES``) apart from the he
 `kb search --eval` does).
 
     .venv/bin/python bench/search_sets.py            # the table
-    .venv/bin/python bench/search_sets.py --misses   # and what each set ranks below first
+    .venv/bin/python bench/search_sets.py --misses   # and what each tuning set ranks below first
+    .venv/bin/python bench/search_sets.py --tune     # the tuning sets only
 
 The cities' lists and Chicago's are imported into temporary content trees first (kb init + kb
 import open311), from the copies in bench/data/open311/; a list with more than names also runs
@@ -98,13 +99,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--only", help="run the sets whose name contains this")
+    parser.add_argument("--tune", action="store_true", help="run the tuning sets only")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         roots = {"demo": ROOT}
         indexes: dict = {}
         for name, catalog, audience, role in SETS:
-            if args.only and args.only not in name:
+            if args.only and args.only not in name or args.tune and role != "tune":
                 continue
             if catalog not in roots:
                 roots[catalog] = imported(catalog, Path(tmp))
@@ -119,7 +121,7 @@ def main() -> None:
             report = search_eval.evaluate(questions, run, name, lang or "en", audience)
             num = report.numbers()
             rows.append((role, name, catalog, audience or "own", num))
-            if args.misses:
+            if args.misses and role == "tune":  # a held-out set's misses are never shown
                 print(search_eval.as_text(report), "\n")
     print("| role | set | catalog | audience | questions | recall@1 | recall@5 | MRR |")
     print("|---|---|---|---|---|---|---|---|")
