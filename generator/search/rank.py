@@ -24,7 +24,10 @@
    stem's (the index's ``aliases``).
 4. A document's score: for each query word, its best match in the document (the word's weight x
    the match's factor x the form's weight in the document), summed; then times the share of the
-   query's words that matched (half of the score is kept whatever the share).
+   words typed that it matched (half of the score is kept whatever the share): each word typed
+   counts once, at the best weight of the units that stand for it (itself, its synonyms, the
+   phrases it is part of), so that a document with three synonyms of one word has matched one
+   word, not three.
 5. Highest score first; equal scores in the index's order; scores below a share of the first's
    (``floor``) are left out.
 """
@@ -63,38 +66,45 @@ class Engine:
 
     # --- 2. the query's words ---------------------------------------------------------------
 
-    def units(self, text: str) -> list[tuple[tuple[str, ...], float, bool, bool]]:
-        """(words, weight, typed, loose) for a query: each word typed; words typed that the
-        content writes as one; a word typed that it writes as two; the thesaurus' terms. A unit
-        of several words matches a document only when each of its words does, unless it is
-        loose (a broader term's: then some of its words count for a share)."""
+    def units(self, text: str) -> list[tuple[tuple[str, ...], float, bool, bool, tuple[int, ...]]]:
+        """(words, weight, typed, loose, origin) for a query: each word typed; words typed that
+        the content writes as one; a word typed that it writes as two; the thesaurus' terms. A
+        unit of several words matches a document only when each of its words does, unless it is
+        loose (a broader term's: then some of its words count for a share). origin: the words
+        typed (as indexes of the typed units, the first units) that the unit stands for."""
         q = self.q
         folded = fold(text)
         words = folded.split(" ") if folded else []
         out: dict[tuple[str, ...], list] = {}
+        typed_at: dict[str, int] = {}
 
-        def add(term: tuple[str, ...], weight: float, typed: bool, loose: bool = False) -> None:
+        def add(term: tuple[str, ...], weight: float, typed: bool, loose: bool = False,
+                origin: tuple[str, ...] = ()) -> None:
             term = tuple(w for w in term if w not in self.stop)
             if not term:
                 return
+            if typed:
+                typed_at.setdefault(term[0], len(typed_at))
+            at = tuple(sorted({typed_at[w] for w in origin or term if w in typed_at}))
             if term not in out:
-                out[term] = [weight, typed, loose]
+                out[term] = [weight, typed, loose, at]
             elif weight > out[term][0]:
                 out[term][0] = weight
                 out[term][2] = loose
+                out[term][3] = at
 
         for w in words:
             add((w,), 1.0, True)
         for i in range(len(words) - 1):
             joined = words[i] + words[i + 1]
             if joined in self.form_id:
-                add((joined,), q["join"], False)
+                add((joined,), q["join"], False, False, (words[i], words[i + 1]))
         for w in words:
             if w in self.form_id or w in self.stop or len(w) < q["split_min"]:
                 continue
             for cut in range(q["split_part_min"], len(w) - q["split_part_min"] + 1):
                 if w[:cut] in self.form_id and w[cut:] in self.form_id:
-                    add((w[:cut], w[cut:]), q["split"], False)
+                    add((w[:cut], w[cut:]), q["split"], False, False, (w,))
                     break
         for term, weight, start, end in self.thesaurus.expand(words):
             if weight < 1.0:
@@ -110,8 +120,9 @@ class Engine:
                     weight = q["sure_broader"]
                 elif related and unknown:  # a broader term's synonym, for a word the content lacks
                     weight = q["sure_broader"]
-                add(tuple(term.split(" ")), weight, False, broader or related)
-        return [(term, v[0], v[1], v[2]) for term, v in out.items()]
+                add(tuple(term.split(" ")), weight, False, broader or related,
+                    tuple(words[start:end]))
+        return [(term, v[0], v[1], v[2], v[3]) for term, v in out.items()]
 
     # --- 3. the forms a word matches ----------------------------------------------------------
 
@@ -168,11 +179,13 @@ class Engine:
 
     # --- 4. and 5. scores ---------------------------------------------------------------------
 
-    def plan(self, text: str) -> list[tuple[tuple[str, ...], float, bool, list[dict[int, float]], bool]]:
-        """(words, weight, typed, the forms each word matches, loose) of a query's units: all
-        that decides which postings the ranking reads (rank.js fetches their shards first)."""
-        return [(term, weight, typed, [self.matches(w, typed) for w in term], loose)
-                for term, weight, typed, loose in self.units(text)]
+    def plan(self, text: str) -> list[tuple[tuple[str, ...], float, bool, list[dict[int, float]],
+                                           bool, tuple[int, ...]]]:
+        """(words, weight, typed, the forms each word matches, loose, origin) of a query's
+        units: all that decides which postings the ranking reads (rank.js fetches their shards
+        first)."""
+        return [(term, weight, typed, [self.matches(w, typed) for w in term], loose, origin)
+                for term, weight, typed, loose, origin in self.units(text)]
 
     def search(self, text: str, limit: int = 10) -> list[dict]:
         return [self.result(rank, doc, score)
@@ -184,9 +197,9 @@ class Engine:
         if not typed:
             return []
         scores: dict[int, float] = {}
-        covered: dict[int, float] = {}
+        covered: dict[int, list[float]] = {}  # per document, how far each word typed is matched
         part = self.q["broader_part"]
-        for term, weight, _, found, loose in plan:
+        for term, weight, _, found, loose, origin in plan:
             # per document, the sum of the unit's words it has, and how many it has: a unit of
             # several words counts where all of them are, a loose one also where some are
             best, count = {}, {}
@@ -199,11 +212,15 @@ class Engine:
                 if not whole and not loose:
                     continue
                 scores[doc] = scores.get(doc, 0.0) + (1.0 if whole else part) * s / len(term)
-                covered[doc] = covered.get(doc, 0.0) + (
-                    weight if whole else weight * part * count[doc] / len(term))
+                # it matches the words typed it stands for (at best: a word typed and its
+                # synonyms are one word matched, not several)
+                c = weight if whole else weight * part * count[doc] / len(term)
+                mine = covered.setdefault(doc, [0.0] * typed)
+                for at in origin:
+                    mine[at] = max(mine[at], c)
         final = []
         for doc, s in scores.items():
-            share = min(1.0, covered[doc] / typed)
+            share = sum(covered[doc]) / typed
             final.append((s * (0.5 + 0.5 * share), doc))
         final.sort(key=lambda pair: (-pair[0], pair[1]))
         if final:  # a result far below the first is noise, not a choice

@@ -211,28 +211,35 @@
     }
   }
 
-  /* [words, weight, typed, loose] of a query (rank.py's units). */
+  /* [words, weight, typed, loose, origin] of a query (rank.py's units). */
   Engine.prototype.units = function (text) {
     var q = this.q, self = this, folded = fold(text), out = new Map(), order = [];
-    var words = folded ? folded.split(" ") : [];
-    function add(term, weight, typed, loose) {
+    var words = folded ? folded.split(" ") : [], typedAt = new Map();
+    function add(term, weight, typed, loose, origin) {
       term = term.filter(function (w) { return !self.stop.has(w); });
       if (!term.length) return;
+      if (typed && !typedAt.has(term[0])) typedAt.set(term[0], typedAt.size);
+      var at = [];
+      (origin || term).forEach(function (w) {
+        var k = typedAt.get(w);
+        if (k !== undefined && at.indexOf(k) < 0) at.push(k);
+      });
+      at.sort(function (a, b) { return a - b; });
       var key = term.join(" "), found = out.get(key);
-      if (!found) { out.set(key, found = [term, weight, typed, !!loose]); order.push(found); }
-      else if (weight > found[1]) { found[1] = weight; found[3] = !!loose; }
+      if (!found) { out.set(key, found = [term, weight, typed, !!loose, at]); order.push(found); }
+      else if (weight > found[1]) { found[1] = weight; found[3] = !!loose; found[4] = at; }
     }
     words.forEach(function (w) { add([w], 1.0, true); });
     for (var i = 0; i < words.length - 1; i++) {
       var joined = words[i] + words[i + 1];
-      if (this.formId.has(joined)) add([joined], q.join, false);
+      if (this.formId.has(joined)) add([joined], q.join, false, false, [words[i], words[i + 1]]);
     }
     words.forEach(function (w) {
       var c = chars(w);
       if (self.formId.has(w) || self.stop.has(w) || c.length < q.split_min) return;
       for (var cut = q.split_part_min; cut < c.length - q.split_part_min + 1; cut++) {
         var a = c.slice(0, cut).join(""), b = c.slice(cut).join("");
-        if (self.formId.has(a) && self.formId.has(b)) { add([a, b], q.split, false); break; }
+        if (self.formId.has(a) && self.formId.has(b)) { add([a, b], q.split, false, false, [w]); break; }
       }
     });
     this.thesaurus.expand(words).forEach(function (t) {
@@ -245,7 +252,7 @@
       if (weight === q.synonym && unknown) weight = q.sure_synonym; /* rank.py says why */
       else if (weight === q.broader && (unknown || t[3] - t[2] > 1)) weight = q.sure_broader;
       else if (related && unknown) weight = q.sure_broader;
-      add(t[0].split(" "), weight, false, broader || related);
+      add(t[0].split(" "), weight, false, broader || related, words.slice(t[2], t[3]));
     });
     return order;
   };
@@ -294,12 +301,12 @@
     return found;
   };
 
-  /* [words, weight, typed, the forms each word matches, loose] of a query's units (rank.py's
-     plan). */
+  /* [words, weight, typed, the forms each word matches, loose, origin] of a query's units
+     (rank.py's plan). */
   Engine.prototype.plan = function (text) {
     var self = this;
     return this.units(text).map(function (u) {
-      return [u[0], u[1], u[2], u[0].map(function (w) { return self.matches(w, u[2]); }), u[3]];
+      return [u[0], u[1], u[2], u[0].map(function (w) { return self.matches(w, u[2]); }), u[3], u[4]];
     });
   };
 
@@ -370,10 +377,11 @@
 
   /* [score, document] of the best `limit` documents, best first (rank.py's rank). */
   Engine.prototype.rank = function (plan, limit) {
-    var self = this, n = this.docs.length, scores = new Float64Array(n), covered = new Float64Array(n);
+    var self = this, n = this.docs.length, scores = new Float64Array(n);
     var seen = new Uint8Array(n), all = [];
     var typed = plan.filter(function (u) { return u[2]; }).length;
     if (!typed) return [];
+    var covered = new Float64Array(n * typed); /* per document, how far each word typed is matched */
     var part = this.q.broader_part;
     plan.forEach(function (unit) {
       /* per document, the sum of the unit's words it has, and how many it has (rank.py) */
@@ -393,11 +401,16 @@
         if (!whole && !unit[4]) return;
         if (!seen[doc]) { seen[doc] = 1; all.push(doc); }
         scores[doc] += (whole ? 1.0 : part) * best.score[doc] / term.length;
-        covered[doc] += whole ? weight : weight * part * n / term.length;
+        var c = whole ? weight : weight * part * n / term.length; /* rank.py says why */
+        unit[5].forEach(function (at) {
+          if (c > covered[doc * typed + at]) covered[doc * typed + at] = c;
+        });
       });
     });
     var final = all.map(function (doc) {
-      var share = Math.min(1.0, covered[doc] / typed);
+      var sum = 0;
+      for (var at = 0; at < typed; at++) sum += covered[doc * typed + at];
+      var share = sum / typed;
       return [scores[doc] * (0.5 + 0.5 * share), doc];
     });
     final.sort(function (a, b) { return (b[0] - a[0]) || (a[1] - b[1]); });
