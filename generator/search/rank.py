@@ -24,10 +24,10 @@
    stem's (the index's ``aliases``).
 4. A document's score: for each query word, its best match in the document (the word's weight x
    the match's factor x the form's weight in the document), summed; then times the share of the
-   words typed that it matched (half of the score is kept whatever the share): each word typed
-   counts once, at the best weight of the units that stand for it (itself, its synonyms, the
-   phrases it is part of), so that a document with three synonyms of one word has matched one
-   word, not three.
+   words typed that it matched (half of the score is kept whatever the share): a word typed is
+   matched by the units that stand for it (itself, its synonyms, the phrases it is part of),
+   their weights added up to one word at most, so that a document with three synonyms of one
+   word has matched that word, not three.
 5. Highest score first; equal scores in the index's order; scores below a share of the first's
    (``floor``) are left out.
 """
@@ -212,12 +212,12 @@ class Engine:
                 if not whole and not loose:
                     continue
                 scores[doc] = scores.get(doc, 0.0) + (1.0 if whole else part) * s / len(term)
-                # it matches the words typed it stands for (at best: a word typed and its
-                # synonyms are one word matched, not several)
+                # it matches the words typed it stands for (up to one each: a word typed and
+                # its synonyms are one word matched, not several)
                 c = weight if whole else weight * part * count[doc] / len(term)
                 mine = covered.setdefault(doc, [0.0] * typed)
                 for at in origin:
-                    mine[at] = max(mine[at], c)
+                    mine[at] = min(1.0, mine[at] + c)
         final = []
         for doc, s in scores.items():
             share = sum(covered[doc]) / typed

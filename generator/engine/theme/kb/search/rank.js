@@ -403,7 +403,7 @@
         scores[doc] += (whole ? 1.0 : part) * best.score[doc] / term.length;
         var c = whole ? weight : weight * part * n / term.length; /* rank.py says why */
         unit[5].forEach(function (at) {
-          if (c > covered[doc * typed + at]) covered[doc * typed + at] = c;
+          covered[doc * typed + at] = Math.min(1.0, covered[doc * typed + at] + c);
         });
       });
     });
