@@ -1,6 +1,6 @@
 """Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
-callers' words, referrals-en, -3-en and -4-en, and the cities of ``CITIES``) apart from the held-out ones
-(referrals-2-en, referrals-5-en, Chicago), with `kb search`'s index and ranking (built in memory, as
+callers' words, referrals-en, -3-en, -4-en and -6-en, and the cities of ``CITIES``) apart from the held-out ones
+(referrals-2-en, -5-en, -7-en and -8-en, Chicago), with `kb search`'s index and ranking (built in memory, as
 `kb search --eval` does).
 
     .venv/bin/python bench/search_sets.py            # the table
@@ -79,6 +79,12 @@ SETS = [
     ("referrals-4-en", "demo", "agent", "tune"),
     ("referrals-5-en", "demo", "public", "held out"),
     ("referrals-5-en", "demo", "agent", "held out"),
+    ("referrals-6-en", "demo", "public", "tune"),
+    ("referrals-6-en", "demo", "agent", "tune"),
+    ("referrals-7-en", "demo", "public", "held out"),
+    ("referrals-7-en", "demo", "agent", "held out"),
+    ("referrals-8-en", "demo", "public", "held out"),
+    ("referrals-8-en", "demo", "agent", "held out"),
     ("chicago-en", "chicago", "public", "held out"),
 ]
 IMPORTS = {catalog: source for city, source, more in CITIES for catalog in _catalogs(city, more)}
