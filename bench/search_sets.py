@@ -1,6 +1,6 @@
 """Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
 callers' words, referrals-en, -3-en, -4-en and -6-en, and the cities of ``CITIES``) apart from the held-out ones
-(referrals-2-en, -5-en, -7-en and -8-en, Chicago), with `kb search`'s index and ranking (built in memory, as
+(referrals-2-en, -5-en, -7-en and -8-en; Chicago's two), with `kb search`'s index and ranking (built in memory, as
 `kb search --eval` does).
 
     .venv/bin/python bench/search_sets.py            # the table
@@ -86,6 +86,7 @@ SETS = [
     ("referrals-8-en", "demo", "public", "held out"),
     ("referrals-8-en", "demo", "agent", "held out"),
     ("chicago-en", "chicago", "public", "held out"),
+    ("chicago-2-en", "chicago", "public", "held out"),
 ]
 IMPORTS = {catalog: source for city, source, more in CITIES for catalog in _catalogs(city, more)}
 IMPORTS["chicago"] = "chicago-request-types.json"
