@@ -1,5 +1,5 @@
 """Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
-callers' words, referrals-en, -3-en, -4-en and -6-en, and the cities of ``CITIES``) apart from the held-out ones
+callers' words, referrals-en, -3-en, -4-en, -6-en, -9-en and -10-en, and the cities of ``CITIES``) apart from the held-out ones
 (referrals-2-en, -5-en, -7-en and -8-en; Chicago's two), with `kb search`'s index and ranking (built in memory, as
 `kb search --eval` does).
 
@@ -81,6 +81,10 @@ SETS = [
     ("referrals-5-en", "demo", "agent", "held out"),
     ("referrals-6-en", "demo", "public", "tune"),
     ("referrals-6-en", "demo", "agent", "tune"),
+    ("referrals-9-en", "demo", "public", "tune"),
+    ("referrals-9-en", "demo", "agent", "tune"),
+    ("referrals-10-en", "demo", "public", "tune"),
+    ("referrals-10-en", "demo", "agent", "tune"),
     ("referrals-7-en", "demo", "public", "held out"),
     ("referrals-7-en", "demo", "agent", "held out"),
     ("referrals-8-en", "demo", "public", "held out"),
