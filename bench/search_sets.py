@@ -71,6 +71,7 @@ SETS = [
     ("fr", "demo", "public", "tune"),
     *[(f"{city}-en", catalog, "public", "tune") for city, _, more in CITIES
       for catalog in _catalogs(city, more)],
+    *[(f"{city}-2-en", city, "public", "tune") for city in ("calgary", "ottawa", "baltimore", "toronto")],
     ("referrals-2-en", "demo", "public", "held out"),
     ("referrals-2-en", "demo", "agent", "held out"),
     ("referrals-3-en", "demo", "public", "tune"),
