@@ -148,6 +148,14 @@ class Thesaurus:
                 for term in self._loose.get(tuple(words[i] for i in at), ()):
                     if " ".join(words[at[0]:at[-1] + 1]) != term:  # (found above)
                         look(term, at[0], at[-1] + 1)
+        # ... and with one more word of the query inside the phrase ("parked right in front of")
+        for a in range(len(kept)):
+            for size in range(min(self._longest, len(kept) - a - 1), 1, -1):
+                span = kept[a:a + size + 1]
+                for skip in range(1, size):
+                    at = span[:skip] + span[skip + 1:]
+                    for term in self._loose.get(tuple(words[i] for i in at), ()):
+                        look(term, at[0], at[-1] + 1)
         for term, value in extra.items():
             if term not in out:
                 out[term] = value

@@ -172,6 +172,18 @@
         });
       }
     }
+    /* ... and with one more word of the query inside the phrase ("parked right in front of") */
+    for (a = 0; a < kept.length; a++) {
+      for (size = Math.min(this.longest, kept.length - a - 1); size > 1; size--) {
+        var span = kept.slice(a, a + size + 1);
+        for (var skip = 1; skip < size; skip++) {
+          var gapped = span.slice(0, skip).concat(span.slice(skip + 1));
+          (this.loose.get(gapped.map(function (i) { return words[i]; }).join(" ")) || []).forEach(function (term) {
+            look(term, gapped[0], gapped[gapped.length - 1] + 1);
+          });
+        }
+      }
+    }
     extra.forEach(function (value, term) { if (!out.has(term)) out.set(term, value); });
     return Array.from(out.entries()).map(function (e) { return [e[0], e[1][0], e[1][1], e[1][2]]; });
   };
