@@ -71,7 +71,8 @@ SETS = [
     ("fr", "demo", "public", "tune"),
     *[(f"{city}-en", catalog, "public", "tune") for city, _, more in CITIES
       for catalog in _catalogs(city, more)],
-    *[(f"{city}-2-en", city, "public", "tune") for city in ("calgary", "ottawa", "baltimore", "toronto")],
+    *[(f"{city}-2-en", city, "public", "tune") for city in ("calgary", "ottawa", "baltimore", "toronto", "austin",
+                                                             "kansas-city", "new-york-city", "louisville")],
     ("referrals-2-en", "demo", "public", "held out"),
     ("referrals-2-en", "demo", "agent", "held out"),
     ("referrals-3-en", "demo", "public", "tune"),
