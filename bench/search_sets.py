@@ -1,5 +1,5 @@
 """Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
-callers' words, referrals-en, -3-en, -4-en, -6-en, -9-en and -10-en, and the cities of ``CITIES``) apart from the held-out ones
+callers' words, referrals-en, -3-en, -4-en, -6-en and -9-en to -12-en, and the cities of ``CITIES``) apart from the held-out ones
 (referrals-2-en, -5-en, -7-en and -8-en; Chicago's two), with `kb search`'s index and ranking (built in memory, as
 `kb search --eval` does).
 
@@ -72,7 +72,8 @@ SETS = [
     *[(f"{city}-en", catalog, "public", "tune") for city, _, more in CITIES
       for catalog in _catalogs(city, more)],
     *[(f"{city}-2-en", city, "public", "tune") for city in ("calgary", "ottawa", "baltimore", "toronto", "austin",
-                                                             "kansas-city", "new-york-city", "louisville")],
+                                                             "kansas-city", "new-york-city", "louisville",
+                                                             "pittsburgh", "cincinnati")],
     ("referrals-2-en", "demo", "public", "held out"),
     ("referrals-2-en", "demo", "agent", "held out"),
     ("referrals-3-en", "demo", "public", "tune"),
@@ -87,6 +88,10 @@ SETS = [
     ("referrals-9-en", "demo", "agent", "tune"),
     ("referrals-10-en", "demo", "public", "tune"),
     ("referrals-10-en", "demo", "agent", "tune"),
+    ("referrals-11-en", "demo", "public", "tune"),
+    ("referrals-11-en", "demo", "agent", "tune"),
+    ("referrals-12-en", "demo", "public", "tune"),
+    ("referrals-12-en", "demo", "agent", "tune"),
     ("referrals-7-en", "demo", "public", "held out"),
     ("referrals-7-en", "demo", "agent", "held out"),
     ("referrals-8-en", "demo", "public", "held out"),

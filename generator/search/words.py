@@ -30,11 +30,21 @@ def words(text: str) -> list[str]:
     return folded.split(" ") if folded else []
 
 
+# What callers say around what they ask for, that lunr's English list lacks ("I need someone to
+# ..., it keeps ..."): dropped from questions like the stop words. (Only from questions: the
+# content keeps them.)
+SPOKEN = {
+    "en": ("need", "needs", "want", "please", "someone", "somebody", "something", "anyone",
+           "anybody", "really", "gonna", "wanna", "im", "ive", "hi", "hello", "hey", "thanks",
+           "thank", "ok", "okay"),
+}
+
+
 @lru_cache(maxsize=None)
 def stop_words(lang: str) -> tuple[str, ...]:
     """The language's stop words, folded and sorted (none for a language without a list)."""
     if lang == "en":
-        found = ENGLISH_STOP_WORDS
+        found = (*ENGLISH_STOP_WORDS, *SPOKEN["en"])
     else:
         source = lunr_language_file(lang) or ""
         match = re.search(r'generateStopWordFilter\("([^"]*)"\.split\(" "\)\)', source)
