@@ -147,6 +147,16 @@ def test_a_broader_term_counts_in_part_where_a_name_has_only_some_of_its_words(m
         assert run_js(head, asked, tmp_path)["results"] == python_results(data, asked)
 
 
+def test_what_callers_say_around_a_question_is_not_searched_for(make_tree):
+    data = names_only(make_tree, {"permit-needed": "Do I need a permit",
+                                  "streetlight-out": "Streetlight out"})
+    assert {"need", "please", "someone", "hi"} <= set(data["stop"])
+    assert rank.search(data, "hi i need someone please") == []
+    found = [r["id"] for r in rank.search(data, "hi, i need someone for the streetlight please")]
+    assert "streetlight-out" in found and "permit-needed" not in found
+    assert "didnt" not in data["stop"]  # a negation says what is wrong
+
+
 def test_public_index_has_no_agent_only_words(indexes):
     public = json.dumps(indexes["en", "public"], ensure_ascii=False)
     agent = indexes["en", "agent"]

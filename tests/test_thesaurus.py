@@ -65,6 +65,17 @@ def test_a_phrase_matches_whatever_stop_words_the_caller_puts_in_or_leaves_out()
     assert "pothole" not in weights(words.expand("the road".split()))
 
 
+def test_a_phrase_is_found_with_one_more_word_of_the_caller_inside_it():
+    words = Thesaurus("en", stop=frozenset({"in", "of", "the", "a"}))
+    words.add([["illegal parking", "parked in front of the hydrant"]], {})
+    said = weights(words.expand("car parked right in front of the hydrant".split()))
+    assert said["illegal parking"] == SYNONYM_WEIGHT
+    # one word, not two; and not a word before or after the phrase's own
+    assert "illegal parking" not in weights(words.expand(
+        "car parked right there in front of the hydrant".split()))
+    assert "illegal parking" not in weights(words.expand("parked front".split()))
+
+
 def test_the_shipped_english_words_know_how_callers_talk():
     words = weights(thesaurus.shipped("en").expand("someone is tagging the wall".split()))
     assert words["graffiti"] == SYNONYM_WEIGHT
