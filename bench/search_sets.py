@@ -1,5 +1,5 @@
 """Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
-callers' words, referrals-en, -3-en, -4-en, -6-en and -9-en to -12-en, and the cities of ``CITIES``) apart from the held-out ones
+callers' words, referrals-en, -3-en, -4-en, -6-en and -9-en to -14-en, and the cities of ``CITIES``) apart from the held-out ones
 (referrals-2-en, -5-en, -7-en and -8-en; Chicago's two), with `kb search`'s index and ranking (built in memory, as
 `kb search --eval` does).
 
@@ -92,6 +92,10 @@ SETS = [
     ("referrals-11-en", "demo", "agent", "tune"),
     ("referrals-12-en", "demo", "public", "tune"),
     ("referrals-12-en", "demo", "agent", "tune"),
+    ("referrals-13-en", "demo", "public", "tune"),
+    ("referrals-13-en", "demo", "agent", "tune"),
+    ("referrals-14-en", "demo", "public", "tune"),
+    ("referrals-14-en", "demo", "agent", "tune"),
     ("referrals-7-en", "demo", "public", "held out"),
     ("referrals-7-en", "demo", "agent", "held out"),
     ("referrals-8-en", "demo", "public", "held out"),
