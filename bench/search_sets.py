@@ -1,6 +1,6 @@
 """Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
 callers' words, referrals-en, -3-en, -4-en, -6-en and -9-en to -14-en, and the cities of ``CITIES``) apart from the held-out ones
-(referrals-2-en, -5-en, -7-en and -8-en; Chicago's two), with `kb search`'s index and ranking (built in memory, as
+(referrals-2-en, -5-en, -7-en, -8-en, -15-en and -16-en; Chicago's), with `kb search`'s index and ranking (built in memory, as
 `kb search --eval` does).
 
     .venv/bin/python bench/search_sets.py            # the table
@@ -100,6 +100,10 @@ SETS = [
     ("referrals-7-en", "demo", "agent", "held out"),
     ("referrals-8-en", "demo", "public", "held out"),
     ("referrals-8-en", "demo", "agent", "held out"),
+    ("referrals-15-en", "demo", "public", "held out"),
+    ("referrals-15-en", "demo", "agent", "held out"),
+    ("referrals-16-en", "demo", "public", "held out"),
+    ("referrals-16-en", "demo", "agent", "held out"),
     ("chicago-en", "chicago", "public", "held out"),
     ("chicago-2-en", "chicago", "public", "held out"),
 ]
