@@ -1,7 +1,6 @@
-"""Every question set of bench/queries on its catalog, in one table: the tuning sets (the demo's
-callers' words, referrals-en, -3-en, -4-en, -6-en and -9-en to -14-en, and the cities of ``CITIES``) apart from the held-out ones
-(referrals-2-en, -5-en, -7-en, -8-en, -15-en and -16-en; Chicago's), with `kb search`'s index and ranking (built in memory, as
-`kb search --eval` does).
+"""Every question set of bench/queries on its catalog, in one table: the tuning sets apart from
+the held-out ones (the roles in ``SETS``, ``REFERRALS`` and ``SECOND``), with `kb search`'s index
+and ranking (built in memory, as `kb search --eval` does).
 
     .venv/bin/python bench/search_sets.py            # the table
     .venv/bin/python bench/search_sets.py --misses   # and what each tuning set ranks below first
@@ -58,12 +57,27 @@ def _catalogs(city: str, more: bool) -> list[str]:
     return [city, f"{city}-names"] if more else [city]
 
 
+# Referral questions on the demo, each on both sites: (set, role).
+REFERRALS = [
+    ("referrals-en", "tune"), ("referrals-2-en", "held out"), ("referrals-3-en", "tune"),
+    ("referrals-4-en", "tune"), ("referrals-5-en", "held out"), ("referrals-6-en", "tune"),
+    ("referrals-7-en", "held out"), ("referrals-8-en", "held out"), ("referrals-9-en", "tune"),
+    ("referrals-10-en", "tune"), ("referrals-11-en", "tune"), ("referrals-12-en", "tune"),
+    ("referrals-13-en", "tune"), ("referrals-14-en", "tune"), ("referrals-15-en", "held out"),
+    ("referrals-16-en", "held out"),
+]
+# The second author's residents' questions on the tuning cities' catalogs: (set, catalog).
+SECOND = [
+    *[(f"{city}-2-en", city) for city in ("calgary", "ottawa", "baltimore", "toronto", "austin",
+                                          "kansas-city", "new-york-city", "louisville",
+                                          "pittsburgh", "cincinnati")],
+    ("boston-2-en", "boston-names"), ("calgary-3-en", "calgary"),
+    ("philadelphia-2-en", "philadelphia"), ("washington-dc-2-en", "washington-dc-names"),
+]
 # (set, catalog, audience, role)
 SETS = [
     ("callers-en", "demo", "public", "tune"),
     ("callers-en", "demo", "agent", "tune"),
-    ("referrals-en", "demo", "public", "tune"),
-    ("referrals-en", "demo", "agent", "tune"),
     ("callers-es", "demo", "public", "tune"),
     ("callers-fr", "demo", "public", "tune"),
     ("en", "demo", None, "tune"),
@@ -71,43 +85,9 @@ SETS = [
     ("fr", "demo", "public", "tune"),
     *[(f"{city}-en", catalog, "public", "tune") for city, _, more in CITIES
       for catalog in _catalogs(city, more)],
-    *[(f"{city}-2-en", city, "public", "tune") for city in ("calgary", "ottawa", "baltimore", "toronto", "austin",
-                                                             "kansas-city", "new-york-city", "louisville",
-                                                             "pittsburgh", "cincinnati")],
-    ("boston-2-en", "boston-names", "public", "tune"),
-    ("calgary-3-en", "calgary", "public", "tune"),
-    ("philadelphia-2-en", "philadelphia", "public", "tune"),
-    ("washington-dc-2-en", "washington-dc-names", "public", "tune"),
-    ("referrals-2-en", "demo", "public", "held out"),
-    ("referrals-2-en", "demo", "agent", "held out"),
-    ("referrals-3-en", "demo", "public", "tune"),
-    ("referrals-3-en", "demo", "agent", "tune"),
-    ("referrals-4-en", "demo", "public", "tune"),
-    ("referrals-4-en", "demo", "agent", "tune"),
-    ("referrals-5-en", "demo", "public", "held out"),
-    ("referrals-5-en", "demo", "agent", "held out"),
-    ("referrals-6-en", "demo", "public", "tune"),
-    ("referrals-6-en", "demo", "agent", "tune"),
-    ("referrals-9-en", "demo", "public", "tune"),
-    ("referrals-9-en", "demo", "agent", "tune"),
-    ("referrals-10-en", "demo", "public", "tune"),
-    ("referrals-10-en", "demo", "agent", "tune"),
-    ("referrals-11-en", "demo", "public", "tune"),
-    ("referrals-11-en", "demo", "agent", "tune"),
-    ("referrals-12-en", "demo", "public", "tune"),
-    ("referrals-12-en", "demo", "agent", "tune"),
-    ("referrals-13-en", "demo", "public", "tune"),
-    ("referrals-13-en", "demo", "agent", "tune"),
-    ("referrals-14-en", "demo", "public", "tune"),
-    ("referrals-14-en", "demo", "agent", "tune"),
-    ("referrals-7-en", "demo", "public", "held out"),
-    ("referrals-7-en", "demo", "agent", "held out"),
-    ("referrals-8-en", "demo", "public", "held out"),
-    ("referrals-8-en", "demo", "agent", "held out"),
-    ("referrals-15-en", "demo", "public", "held out"),
-    ("referrals-15-en", "demo", "agent", "held out"),
-    ("referrals-16-en", "demo", "public", "held out"),
-    ("referrals-16-en", "demo", "agent", "held out"),
+    *[(name, catalog, "public", "tune") for name, catalog in SECOND],
+    *[(name, "demo", audience, role) for name, role in REFERRALS
+      for audience in ("public", "agent")],
     ("chicago-en", "chicago", "public", "held out"),
     ("chicago-2-en", "chicago", "public", "held out"),
     ("chicago-3-en", "chicago", "public", "held out"),

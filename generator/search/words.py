@@ -30,9 +30,9 @@ def words(text: str) -> list[str]:
     return folded.split(" ") if folded else []
 
 
-# What callers say around what they ask for, that lunr's English list lacks ("I need someone to
-# ..., it keeps ..."): dropped from questions like the stop words. (Only from questions: the
-# content keeps them.)
+# What callers say around what they ask for, that the language's list lacks ("hi, I need someone
+# to ..."): stop words too, so dropped from questions. (Only from questions: the content keeps
+# them.) Negations ("didn't", "won't") are not among them: they say what is wrong.
 SPOKEN = {
     "en": ("need", "needs", "want", "please", "someone", "somebody", "something", "anyone",
            "anybody", "really", "gonna", "wanna", "im", "ive", "hi", "hello", "hey", "thanks",
@@ -44,12 +44,12 @@ SPOKEN = {
 def stop_words(lang: str) -> tuple[str, ...]:
     """The language's stop words, folded and sorted (none for a language without a list)."""
     if lang == "en":
-        found = (*ENGLISH_STOP_WORDS, *SPOKEN["en"])
+        found = list(ENGLISH_STOP_WORDS)
     else:
         source = lunr_language_file(lang) or ""
         match = re.search(r'generateStopWordFilter\("([^"]*)"\.split\(" "\)\)', source)
         found = match.group(1).split(" ") if match else []
-    return tuple(sorted({w for word in found for w in words(word)}))
+    return tuple(sorted({w for word in (*found, *SPOKEN.get(lang, ())) for w in words(word)}))
 
 
 # Words Snowball gives one stem that mean different things to a caller: a park is not parking,

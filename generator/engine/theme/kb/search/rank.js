@@ -409,11 +409,11 @@
         });
       });
       best.docs.forEach(function (doc) {
-        var n = count ? count.get(doc) : 1, whole = n === term.length;
+        var has = count ? count.get(doc) : 1, whole = has === term.length;
         if (!whole && !unit[4]) return;
         if (!seen[doc]) { seen[doc] = 1; all.push(doc); }
         scores[doc] += (whole ? 1.0 : part) * best.score[doc] / term.length;
-        var c = whole ? weight : weight * part * n / term.length; /* rank.py says why */
+        var c = whole ? weight : weight * part * has / term.length; /* rank.py says why */
         unit[5].forEach(function (at) {
           covered[doc * typed + at] = Math.min(1.0, covered[doc * typed + at] + c);
         });
