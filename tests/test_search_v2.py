@@ -147,6 +147,52 @@ def test_a_broader_term_counts_in_part_where_a_name_has_only_some_of_its_words(m
         assert run_js(head, asked, tmp_path)["results"] == python_results(data, asked)
 
 
+def test_a_name_the_question_matches_whole_ranks_above_one_it_matches_in_part(make_tree, tmp_path):
+    """Names only: "Standing water" has a word the question does not match, "Water related
+    issues" none but generic ones; a department's name is not held against it."""
+    data = names_only(make_tree, {"standing-water": "Standing water",
+                                  "water-issues": "Water related issues",
+                                  "water-meter": "Water meter"})
+    asked = "brown water coming out of my tap"
+    assert [r["id"] for r in rank.search(data, asked)][:1] == ["water-issues"]
+    assert data["name_words"][[d["id"] for d in data["docs"]].index("water-issues")] == [1]
+    assert all(not sizes for d, sizes in zip(data["docs"], data["name_words"])
+               if d["kind"] == "department")
+    plain = dict(data, query=dict(data["query"], name=1.0))  # names not asked about
+    found = [r["id"] for r in rank.search(plain, asked)]
+    assert found.index("standing-water") < found.index("water-issues")  # the shorter name
+    if NODE:
+        head = tmp_path / "names" / "search.json"
+        head.parent.mkdir()
+        shards.write(data, head)
+        questions_ = [asked, "standing water", "water", "meter issues", "department"]
+        assert run_js(head, questions_, tmp_path)["results"] == python_results(data, questions_)
+
+
+def test_a_keyword_is_a_name_too(make_tree):
+    short = "department: public-works\ngroup: Other\nsummary: Ask the city.\n"
+    root = make_tree({
+        "catalog/services/collection-day.yaml":
+            f"name: Route finder\nkeywords: [garbage day, trash day]\n{short}",
+        "catalog/services/missed-garbage.yaml": f"name: Missed garbage day pickup\n{short}"})
+    data = demo_index(root, "en", "public")
+    assert [r["id"] for r in rank.search(data, "what is my garbage day")][:1] == ["collection-day"]
+    # were its title its only name, the other title, more of it matched, would come first
+    at = [d["id"] for d in data["docs"]].index("collection-day")
+    assert data["name_words"][at] == [2, 2, 2]
+    titles = dict(data, name_words=[sizes[:1] for sizes in data["name_words"]],
+                  in_names=[title_only(p) for p in data["in_names"]])
+    assert [r["id"] for r in rank.search(titles, "what is my garbage day")][:1] == ["missed-garbage"]
+
+
+def title_only(in_names: list[int]) -> list[int]:
+    out = []
+    for k in range(0, len(in_names), 2):
+        if in_names[k + 1] & 1:
+            out += [in_names[k], 1]
+    return out
+
+
 def test_what_callers_say_around_a_question_is_not_searched_for(make_tree):
     data = names_only(make_tree, {"permit-needed": "Do I need a permit",
                                   "streetlight-out": "Streetlight out"})

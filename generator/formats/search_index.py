@@ -161,6 +161,7 @@ def _service_doc(svc, depts, audience: str, lang: str) -> dict:
             "title": str(svc.name), "url": f"{lang}/services/{svc.id}/",
             "summary": str(svc.summary),
             "keywords": " ; ".join(str(k) for k in svc.keywords),
+            "names": [str(svc.name), *(str(k) for k in svc.keywords)],
             "body": " ".join(b for b in body if b)}
 
 
@@ -170,6 +171,7 @@ def _article_doc(art, lang: str) -> dict:
             "title": str(art.title), "url": f"{lang}/answers/{art.id}/",
             "summary": str(art.summary or ""),
             "keywords": " ; ".join(str(k) for k in art.keywords),
+            "names": [str(art.title), *(str(k) for k in art.keywords)],
             "body": " ".join(b for b in body if b)}
 
 
@@ -189,6 +191,8 @@ def _department_doc(dept, audience: str, lang: str) -> dict:
             "title": str(dept.name), "url": f"{lang}/departments/{dept.id}/",
             "summary": str(dept.description or ""),
             "keywords": " ; ".join(str(j) for j in dept.jurisdiction),
+            # a department's name says who it is, not what a caller asks about: no names
+            "names": [],
             "body": plain(notes) if notes else ""}
 
 

@@ -57,7 +57,15 @@ QUERY = {
     # a broader term of several words ("animal control") in a document with only some of them
     # ("General animal help"): that share of what its words count
     "broader_part": 0.5,
+    # a document's names (a service's or answer's title and each of its keywords): the score is
+    # kept at this share, and the rest in the share of its best-matched name that the query's
+    # words (and their expansions) match ("Standing Water" half, "Water Related Issues" all, for
+    # "brown water from my tap"); the words of a name are its content words but the generic ones
+    "name": 0.3,
 }
+
+# a document's names that count (each is a bit of a mask in ``in_names``)
+MAX_NAMES = 30
 
 
 def build(site: Site, lang: str) -> dict:
@@ -96,6 +104,7 @@ def build(site: Site, lang: str) -> dict:
     for i, w in enumerate(form_list):
         groups[stem(w)].append(i)
     handlers, by = _handlers(site, lang)
+    name_words, in_names = _names(docs, forms, lang)
     words = thesaurus.shipped(lang)
     city = site.words.get(lang) if isinstance(site.words, dict) else None
     if isinstance(city, dict):
@@ -114,7 +123,32 @@ def build(site: Site, lang: str) -> dict:
         "stems": [g for _, g in sorted(groups.items()) if len(g) > 1],
         "aliases": _aliases(words, forms, groups, stem),
         "postings": postings,
+        "name_words": name_words,
+        "in_names": in_names,
     }
+
+
+def _names(docs: list[dict], forms: dict[str, int], lang: str) -> tuple[list, list]:
+    """(name_words, in_names): per document, how many words each of its names has (stop words
+    and ``words.GENERIC`` aside; a name with none left out); per form, the documents it is in a
+    name of, each with the mask of those names ([document, mask, ...])."""
+    skip = set(language.stop_words(lang)) | language.generic_words(lang)
+    name_words: list[list[int]] = []
+    in_names: list[list[int]] = [[] for _ in forms]
+    for d, doc in enumerate(docs):
+        kept: list[list[int]] = []
+        for name in doc["names"]:
+            ids = sorted({forms[w] for w in language.words(name) if w in forms and w not in skip})
+            if ids and len(kept) < MAX_NAMES:
+                kept.append(ids)
+        name_words.append([len(ids) for ids in kept])
+        masks: dict[int, int] = {}
+        for j, ids in enumerate(kept):
+            for i in ids:
+                masks[i] = masks.get(i, 0) | 1 << j
+        for i in sorted(masks):
+            in_names[i] += [d, masks[i]]
+    return name_words, in_names
 
 
 def _aliases(words: thesaurus.Thesaurus, forms: dict[str, int], groups: dict[str, list[int]],

@@ -29,7 +29,11 @@
    words typed that it matched (half of the score is kept whatever the share): a word typed is
    matched by the units that stand for it (itself, its synonyms, the phrases it is part of),
    their weights added up to one word at most, so that a document with three synonyms of one
-   word has matched that word, not three.
+   word has matched that word, not three. Then times the share of the document's best-matched
+   name (a service's or answer's title, or one of its keywords) whose words a word of the query
+   or of its expansions matches (``name`` of the score is kept whatever the share; a department
+   has no names: its name says who it is, not what is asked). "Standing Water" is half matched
+   by "brown water from my tap", "Water Related Issues" all (``words.GENERIC``).
 5. Highest score first; equal scores in the index's order; scores below a share of the first's
    (``floor``) are left out.
 """
@@ -65,6 +69,8 @@ class Engine:
                                    frozenset(self.stop))
         # the thesaurus' words: a word typed that is one of them is not a typo, nor being typed
         self.known = self.thesaurus.words()
+        self.name_words: list[list[int]] = data["name_words"]
+        self.in_names: list[list[int]] = data["in_names"]
 
     # --- 2. the query's words ---------------------------------------------------------------
 
@@ -201,7 +207,13 @@ class Engine:
         scores: dict[int, float] = {}
         covered: dict[int, list[float]] = {}  # per document, how far each word typed is matched
         part = self.q["broader_part"]
+        named: dict[int, dict[int, int]] = {}  # per document, its names' forms matched: mask
         for term, weight, _, found, loose, origin in plan:
+            for each in found:
+                for i in each:
+                    p = self.in_names[i]
+                    for k in range(0, len(p), 2):
+                        named.setdefault(p[k], {})[i] = p[k + 1]
             # per document, the sum of the unit's words it has, and how many it has: a unit of
             # several words counts where all of them are, a loose one also where some are
             best, count = {}, {}
@@ -221,13 +233,28 @@ class Engine:
                 for at in origin:
                     mine[at] = min(1.0, mine[at] + c)
         final = []
+        name = self.q["name"]
         for doc, s in scores.items():
             share = sum(covered[doc]) / typed
-            final.append((s * (0.5 + 0.5 * share), doc))
+            final.append((s * (0.5 + 0.5 * share) * (name + (1 - name) * self.name_share(
+                doc, named.get(doc, {}))), doc))
         final.sort(key=lambda pair: (-pair[0], pair[1]))
         if final:  # a result far below the first is noise, not a choice
             final = [pair for pair in final if pair[0] >= self.q["floor"] * final[0][0]]
         return final[:limit]
+
+    def name_share(self, doc: int, named: dict[int, int]) -> float:
+        """The share of the document's best-matched name that is matched (`named`: the forms
+        of its names that are, each with the mask of its names it is in); 1 without names."""
+        sizes = self.name_words[doc]
+        if not sizes:
+            return 1.0
+        hits = [0] * len(sizes)
+        for mask in named.values():
+            for j in range(len(sizes)):
+                if mask >> j & 1:
+                    hits[j] += 1
+        return max(h / size for h, size in zip(hits, sizes))
 
     def best(self, found: dict[int, float], weight: float) -> dict[int, float]:
         """Per document, the best score of a word's matches (`found`) in it."""

@@ -40,6 +40,34 @@ SPOKEN = {
 }
 
 
+# Words that say what kind of request a name is rather than what it is about ("Pothole Repair
+# Request", "Noise Complaint", "Water Related Issues"). They do not count when the ranking asks how
+# much of a name a question matches (``names``): "Water Related Issues" is all matched by "brown
+# water from my tap", as "Water" would be. The English words are those of the kind among the
+# words most of the tuning cities' request types share (bench/data/open311/, Chicago's aside).
+GENERIC = {
+    "en": ("request", "requests", "complaint", "complaints", "issue", "issues", "concern",
+           "concerns", "problem", "problems", "report", "reports", "related", "general", "other",
+           "service", "services", "inquiry", "question", "questions", "information", "info",
+           "violation", "violations", "repair", "repairs", "inspection", "inspections",
+           "maintenance", "enforcement", "program", "removal"),
+    "es": ("solicitud", "solicitudes", "queja", "quejas", "problema", "problemas", "reporte",
+           "reportes", "informe", "denuncia", "general", "otro", "otros", "otra", "otras",
+           "servicio", "servicios", "consulta", "pregunta", "preguntas", "información",
+           "infracción", "reparación", "inspección", "mantenimiento"),
+    "fr": ("demande", "demandes", "plainte", "plaintes", "problème", "problèmes", "signalement",
+           "général", "générale", "autre", "autres", "service", "services", "question",
+           "questions", "information", "informations", "infraction", "réparation", "inspection",
+           "entretien"),
+}
+
+
+@lru_cache(maxsize=None)
+def generic_words(lang: str) -> frozenset[str]:
+    """The language's ``GENERIC`` words, folded (none for a language without a list)."""
+    return frozenset(w for word in GENERIC.get(lang, ()) for w in words(word))
+
+
 @lru_cache(maxsize=None)
 def stop_words(lang: str) -> tuple[str, ...]:
     """The language's stop words, folded and sorted (none for a language without a list)."""

@@ -214,11 +214,14 @@
     this.known = this.thesaurus.words();
     this.found = new Map(); /* matches, remembered: typing repeats words */
     this.shards = new Map(); /* name -> Promise of the shard, once fetched or being fetched */
+    this.nameWords = data.name_words;
     if (data.shards) {
       this.postings = new Array(data.forms.length);
+      this.inNames = new Array(data.forms.length);
       this.docs = new Array(data.shards.docs.count);
     } else {
       this.postings = data.postings;
+      this.inNames = data.in_names;
       this.docs = data.docs;
     }
   }
@@ -354,20 +357,41 @@
   };
 
   Engine.prototype.keep = function (key, shard) {
-    var k, j, doc;
+    var k;
     if (key === "docs") {
       for (k = 0; k < shard.docs.length; k++) this.docs[shard.first + k] = shard.docs[k];
       return;
     }
-    for (k = 0; k < shard.postings.length; k++) { /* gaps back to document indexes */
-      var gaps = shard.postings[k], p = new Array(gaps.length);
-      for (j = 0, doc = 0; j < gaps.length; j += 2) {
-        doc += gaps[j];
-        p[j] = doc;
-        p[j + 1] = gaps[j + 1];
-      }
-      this.postings[shard.first + k] = p;
+    for (k = 0; k < shard.postings.length; k++) {
+      this.postings[shard.first + k] = ungaps(shard.postings[k]);
+      this.inNames[shard.first + k] = ungaps(shard.in_names[k]);
     }
+  };
+
+  /* [gap, value, ...] back to [document, value, ...] */
+  function ungaps(gaps) {
+    var p = new Array(gaps.length);
+    for (var j = 0, doc = 0; j < gaps.length; j += 2) {
+      doc += gaps[j];
+      p[j] = doc;
+      p[j + 1] = gaps[j + 1];
+    }
+    return p;
+  }
+
+  /* The share of a document's best-matched name that is matched (named: the forms of its
+     names that are, each with the mask of its names it is in); 1 without names. */
+  Engine.prototype.nameShare = function (doc, named) {
+    var sizes = this.nameWords[doc], j;
+    if (!sizes.length) return 1.0;
+    var hits = new Array(sizes.length).fill(0), best = 0;
+    if (named) {
+      named.forEach(function (mask) {
+        for (j = 0; j < sizes.length; j++) if ((mask >> j) & 1) hits[j] += 1;
+      });
+    }
+    for (j = 0; j < sizes.length; j++) best = Math.max(best, hits[j] / sizes[j]);
+    return best;
   };
 
   /* Per document, the best score of a word's matches (found) in it: {docs, score}, where
@@ -394,8 +418,19 @@
     var typed = plan.filter(function (u) { return u[2]; }).length;
     if (!typed) return [];
     var covered = new Float64Array(n * typed); /* per document, how far each word typed is matched */
-    var part = this.q.broader_part;
+    var part = this.q.broader_part, inNames = this.inNames;
+    var named = new Map(); /* per document, its names' forms matched: mask */
     plan.forEach(function (unit) {
+      unit[3].forEach(function (found) {
+        found.forEach(function (factor, i) {
+          var p = inNames[i];
+          for (var k = 0; k < p.length; k += 2) {
+            var mine = named.get(p[k]);
+            if (!mine) named.set(p[k], mine = new Map());
+            mine.set(i, p[k + 1]);
+          }
+        });
+      });
       /* per document, the sum of the unit's words it has, and how many it has (rank.py) */
       var term = unit[0], weight = unit[1], best = self.best(unit[3][0], weight);
       var count = term.length > 1 ? new Map() : null;
@@ -419,11 +454,12 @@
         });
       });
     });
+    var name = this.q.name;
     var final = all.map(function (doc) {
       var sum = 0;
       for (var at = 0; at < typed; at++) sum += covered[doc * typed + at];
       var share = sum / typed;
-      return [scores[doc] * (0.5 + 0.5 * share), doc];
+      return [scores[doc] * (0.5 + 0.5 * share) * (name + (1 - name) * self.nameShare(doc, named.get(doc))), doc];
     });
     final.sort(function (a, b) { return (b[0] - a[0]) || (a[1] - b[1]); });
     if (final.length) { /* a result far below the first is noise, not a choice */
