@@ -155,8 +155,10 @@ def test_a_name_the_question_matches_whole_ranks_above_one_it_matches_in_part(ma
                                   "water-meter": "Water meter"})
     asked = "brown water coming out of my tap"
     assert [r["id"] for r in rank.search(data, asked)][:1] == ["water-issues"]
-    assert data["name_words"][[d["id"] for d in data["docs"]].index("water-issues")] == [1]
-    assert all(not sizes for d, sizes in zip(data["docs"], data["name_words"])
+    water = data["forms"].index("water")
+    assert data["names"][[d["id"] for d in data["docs"]].index("water-issues")] == [
+        data["name_weight"][water]]
+    assert all(not sizes for d, sizes in zip(data["docs"], data["names"])
                if d["kind"] == "department")
     plain = dict(data, query=dict(data["query"], name=1.0))  # names not asked about
     found = [r["id"] for r in rank.search(plain, asked)]
@@ -179,8 +181,8 @@ def test_a_keyword_is_a_name_too(make_tree):
     assert [r["id"] for r in rank.search(data, "what is my garbage day")][:1] == ["collection-day"]
     # were its title its only name, the other title, more of it matched, would come first
     at = [d["id"] for d in data["docs"]].index("collection-day")
-    assert data["name_words"][at] == [2, 2, 2]
-    titles = dict(data, name_words=[sizes[:1] for sizes in data["name_words"]],
+    assert len(data["names"][at]) == 3
+    titles = dict(data, names=[sizes[:1] for sizes in data["names"]],
                   in_names=[title_only(p) for p in data["in_names"]])
     assert [r["id"] for r in rank.search(titles, "what is my garbage day")][:1] == ["missed-garbage"]
 

@@ -60,8 +60,9 @@ QUERY = {
     # a document's names (a service's or answer's title and each of its keywords): the score is
     # kept at this share, and the rest in the share of its best-matched name that the query's
     # words (and their expansions) match ("Standing Water" half, "Water Related Issues" all, for
-    # "brown water from my tap"); the words of a name are its content words but the generic ones
-    "name": 0.3,
+    # "brown water from my tap"); the words of a name are its content words but the generic ones,
+    # each weighing what it tells apart (``_names``)
+    "name": 0.2,
 }
 
 # a document's names that count (each is a bit of a mask in ``in_names``)
@@ -104,7 +105,7 @@ def build(site: Site, lang: str) -> dict:
     for i, w in enumerate(form_list):
         groups[stem(w)].append(i)
     handlers, by = _handlers(site, lang)
-    name_words, in_names = _names(docs, forms, lang)
+    names, in_names, name_weight = _names(docs, forms, lang)
     words = thesaurus.shipped(lang)
     city = site.words.get(lang) if isinstance(site.words, dict) else None
     if isinstance(city, dict):
@@ -123,17 +124,21 @@ def build(site: Site, lang: str) -> dict:
         "stems": [g for _, g in sorted(groups.items()) if len(g) > 1],
         "aliases": _aliases(words, forms, groups, stem),
         "postings": postings,
-        "name_words": name_words,
+        "names": names,
         "in_names": in_names,
+        "name_weight": name_weight,
     }
 
 
-def _names(docs: list[dict], forms: dict[str, int], lang: str) -> tuple[list, list]:
-    """(name_words, in_names): per document, how many words each of its names has (stop words
-    and ``words.GENERIC`` aside; a name with none left out); per form, the documents it is in a
-    name of, each with the mask of those names ([document, mask, ...])."""
+def _names(docs: list[dict], forms: dict[str, int], lang: str) -> tuple[list, list, list]:
+    """(names, in_names, name_weight): per form, the documents it is in a name of, each with the
+    mask of those names ([document, mask, ...]), and its weight in a name: the fewer documents
+    have it in a name, the more (x100, log(1 + documents with names / documents it names), so
+    that a word most names share, such as a department's code before each name, counts little);
+    per document, the weight of each of its names (its words' weights added). A name's words are
+    its content words but stop words and ``words.GENERIC``; a name with none is left out."""
     skip = set(language.stop_words(lang)) | language.generic_words(lang)
-    name_words: list[list[int]] = []
+    kept_names: list[list[list[int]]] = []
     in_names: list[list[int]] = [[] for _ in forms]
     for d, doc in enumerate(docs):
         kept: list[list[int]] = []
@@ -141,14 +146,18 @@ def _names(docs: list[dict], forms: dict[str, int], lang: str) -> tuple[list, li
             ids = sorted({forms[w] for w in language.words(name) if w in forms and w not in skip})
             if ids and len(kept) < MAX_NAMES:
                 kept.append(ids)
-        name_words.append([len(ids) for ids in kept])
+        kept_names.append(kept)
         masks: dict[int, int] = {}
         for j, ids in enumerate(kept):
             for i in ids:
                 masks[i] = masks.get(i, 0) | 1 << j
         for i in sorted(masks):
             in_names[i] += [d, masks[i]]
-    return name_words, in_names
+    named = sum(1 for kept in kept_names if kept)
+    name_weight = [round(100 * math.log(1 + named / (len(p) // 2))) if p else 0
+                   for p in in_names]
+    names = [[sum(name_weight[i] for i in ids) for ids in kept] for kept in kept_names]
+    return names, in_names, name_weight
 
 
 def _aliases(words: thesaurus.Thesaurus, forms: dict[str, int], groups: dict[str, list[int]],

@@ -69,8 +69,9 @@ class Engine:
                                    frozenset(self.stop))
         # the thesaurus' words: a word typed that is one of them is not a typo, nor being typed
         self.known = self.thesaurus.words()
-        self.name_words: list[list[int]] = data["name_words"]
+        self.names: list[list[int]] = data["names"]
         self.in_names: list[list[int]] = data["in_names"]
+        self.name_weight: list[int] = data["name_weight"]
 
     # --- 2. the query's words ---------------------------------------------------------------
 
@@ -244,16 +245,17 @@ class Engine:
         return final[:limit]
 
     def name_share(self, doc: int, named: dict[int, int]) -> float:
-        """The share of the document's best-matched name that is matched (`named`: the forms
-        of its names that are, each with the mask of its names it is in); 1 without names."""
-        sizes = self.name_words[doc]
+        """The share of the document's best-matched name that is matched, by its words' weights
+        (`named`: the forms of its names that are, each with the mask of its names it is in); 1
+        without names."""
+        sizes = self.names[doc]
         if not sizes:
             return 1.0
         hits = [0] * len(sizes)
-        for mask in named.values():
+        for i, mask in named.items():
             for j in range(len(sizes)):
                 if mask >> j & 1:
-                    hits[j] += 1
+                    hits[j] += self.name_weight[i]
         return max(h / size for h, size in zip(hits, sizes))
 
     def best(self, found: dict[int, float], weight: float) -> dict[int, float]:

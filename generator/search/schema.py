@@ -38,7 +38,7 @@ HEAD = {
                    "(docs/search.md describes the ranking).",
     "type": "object",
     "required": ["version", "lang", "audience", "query", "stop", "thesaurus", "handlers", "forms",
-                 "stems", "aliases", "name_words", "shards"],
+                 "stems", "aliases", "names", "shards"],
     "additionalProperties": False,
     "properties": {
         "version": {"const": FORMAT_VERSION},
@@ -81,12 +81,12 @@ HEAD = {
                                    "forms of its stem."},
         "stems": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}},
                   "description": "Groups of forms (indexes) with the same stem."},
-        "name_words": {"type": "array",
-                       "items": {"type": "array", "items": {"type": "integer", "minimum": 1}},
-                       "description": "Per document (by index), how many words each of its "
-                                      "names has (a service's or answer's title, then its "
-                                      "keywords; stop words and generic words such as "
-                                      "'request' aside); none for a department."},
+        "names": {"type": "array",
+                  "items": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+                  "description": "Per document (by index), the weight of each of its names (a "
+                                 "service's or answer's title, then its keywords): its words' "
+                                 "name_weight added, stop words and generic words such as "
+                                 "'request' aside; none for a department."},
         "shards": {
             "type": "object", "required": ["postings", "docs"], "additionalProperties": False,
             "properties": {"postings": {**_TABLE, "description": "Shards of postings, by form."},
@@ -100,7 +100,8 @@ POSTINGS = {
     "title": "Search index (version 2): a shard of postings",
     "description": "The documents that a run of the head's forms are in, with the form's weight "
                    "there (BM25 x100, rounded).",
-    "type": "object", "required": ["first", "postings", "in_names"], "additionalProperties": False,
+    "type": "object", "required": ["first", "postings", "in_names", "name_weight"],
+    "additionalProperties": False,
     "properties": {
         "first": {"type": "integer", "minimum": 0,
                   "description": "The index in the head's forms of the first form of the shard."},
@@ -112,7 +113,11 @@ POSTINGS = {
                      "description": "Beside postings, one list per form: the documents it is "
                                     "in a name of, [gap, mask, gap, mask, ...], where bit j of "
                                     "the mask is the document's j-th name in the head's "
-                                    "name_words."},
+                                    "names."},
+        "name_weight": {"type": "array", "items": {"type": "integer", "minimum": 0},
+                        "description": "Beside postings, per form: its weight in a name "
+                                       "(x100, log(1 + documents with names / documents it is "
+                                       "in a name of)); 0 for a form in no name."},
     },
 }
 

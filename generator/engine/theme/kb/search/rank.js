@@ -214,14 +214,16 @@
     this.known = this.thesaurus.words();
     this.found = new Map(); /* matches, remembered: typing repeats words */
     this.shards = new Map(); /* name -> Promise of the shard, once fetched or being fetched */
-    this.nameWords = data.name_words;
+    this.names = data.names;
     if (data.shards) {
       this.postings = new Array(data.forms.length);
       this.inNames = new Array(data.forms.length);
+      this.nameWeight = new Array(data.forms.length);
       this.docs = new Array(data.shards.docs.count);
     } else {
       this.postings = data.postings;
       this.inNames = data.in_names;
+      this.nameWeight = data.name_weight;
       this.docs = data.docs;
     }
   }
@@ -365,6 +367,7 @@
     for (k = 0; k < shard.postings.length; k++) {
       this.postings[shard.first + k] = ungaps(shard.postings[k]);
       this.inNames[shard.first + k] = ungaps(shard.in_names[k]);
+      this.nameWeight[shard.first + k] = shard.name_weight[k];
     }
   };
 
@@ -379,15 +382,16 @@
     return p;
   }
 
-  /* The share of a document's best-matched name that is matched (named: the forms of its
-     names that are, each with the mask of its names it is in); 1 without names. */
+  /* The share of a document's best-matched name that is matched, by its words' weights
+     (named: the forms of its names that are, each with the mask of its names it is in); 1
+     without names. */
   Engine.prototype.nameShare = function (doc, named) {
-    var sizes = this.nameWords[doc], j;
+    var sizes = this.names[doc], weight = this.nameWeight, j;
     if (!sizes.length) return 1.0;
     var hits = new Array(sizes.length).fill(0), best = 0;
     if (named) {
-      named.forEach(function (mask) {
-        for (j = 0; j < sizes.length; j++) if ((mask >> j) & 1) hits[j] += 1;
+      named.forEach(function (mask, i) {
+        for (j = 0; j < sizes.length; j++) if ((mask >> j) & 1) hits[j] += weight[i];
       });
     }
     for (j = 0; j < sizes.length; j++) best = Math.max(best, hits[j] / sizes[j]);
