@@ -48,9 +48,10 @@ SPOKEN = {
 GENERIC = {
     "en": ("request", "requests", "complaint", "complaints", "issue", "issues", "concern",
            "concerns", "problem", "problems", "report", "reports", "related", "general", "other",
-           "service", "services", "inquiry", "question", "questions", "information", "info",
-           "violation", "violations", "repair", "repairs", "inspection", "inspections",
-           "maintenance", "enforcement", "program", "removal"),
+           "service", "services", "inquiry", "inquiries", "enquiry", "enquiries", "question",
+           "questions", "information", "info", "violation", "violations", "repair", "repairs",
+           "inspection", "inspections", "maintenance", "enforcement", "program", "removal",
+           "help", "assistance", "support"),
     "es": ("solicitud", "solicitudes", "queja", "quejas", "problema", "problemas", "reporte",
            "reportes", "informe", "denuncia", "general", "otro", "otros", "otra", "otras",
            "servicio", "servicios", "consulta", "pregunta", "preguntas", "información",
