@@ -46,7 +46,7 @@ QUERY = {
     "edit2": 0.25,     # two edits away, for words of 7 letters or more
     "split": 0.9,      # a word the content writes as two ("streetlight": street light)
     "join": 1.0,       # two words the content writes as one ("street light": streetlight)
-    "floor": 0.15,     # results scoring under this share of the first's are left out
+    "floor": 0.1,      # results scoring under this share of the first's are left out
     "prefix_min": 3, "edit1_min": 4, "edit2_min": 7, "split_min": 6, "split_part_min": 3,
     "synonym": thesaurus.SYNONYM_WEIGHT,   # a synonym's words, against 1 for the words typed
     "broader": thesaurus.BROADER_WEIGHT,   # a broader term's words
