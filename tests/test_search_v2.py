@@ -155,11 +155,12 @@ def test_a_name_the_question_matches_whole_ranks_above_one_it_matches_in_part(ma
                                   "water-meter": "Water meter"})
     asked = "brown water coming out of my tap"
     assert [r["id"] for r in rank.search(data, asked)][:1] == ["water-issues"]
-    water = data["forms"].index("water")
-    assert data["names"][[d["id"] for d in data["docs"]].index("water-issues")] == [
-        data["name_weight"][water]]
-    assert all(not sizes for d, sizes in zip(data["docs"], data["names"])
-               if d["kind"] == "department")
+    ids = [d["id"] for d in data["docs"]]
+    water = data["in_names"][data["forms"].index("water")]
+    assert [ids[water[k]] for k in range(0, len(water), 3) if water[k + 2] == 1000] == [
+        "water-issues"]  # all of its only name
+    assert {ids[d] for d in data["unnamed"]} == {d["id"] for d in data["docs"]
+                                                 if d["kind"] == "department"}
     plain = dict(data, query=dict(data["query"], name=1.0))  # names not asked about
     found = [r["id"] for r in rank.search(plain, asked)]
     assert found.index("standing-water") < found.index("water-issues")  # the shorter name
@@ -181,17 +182,17 @@ def test_a_keyword_is_a_name_too(make_tree):
     assert [r["id"] for r in rank.search(data, "what is my garbage day")][:1] == ["collection-day"]
     # were its title its only name, the other title, more of it matched, would come first
     at = [d["id"] for d in data["docs"]].index("collection-day")
-    assert len(data["names"][at]) == 3
-    titles = dict(data, names=[sizes[:1] for sizes in data["names"]],
-                  in_names=[title_only(p) for p in data["in_names"]])
+    assert {p[k + 1] for p in data["in_names"] for k in range(0, len(p), 3) if p[k] == at} == {
+        0, 1, 2}
+    titles = dict(data, in_names=[title_only(p) for p in data["in_names"]])
     assert [r["id"] for r in rank.search(titles, "what is my garbage day")][:1] == ["missed-garbage"]
 
 
 def title_only(in_names: list[int]) -> list[int]:
     out = []
-    for k in range(0, len(in_names), 2):
-        if in_names[k + 1] & 1:
-            out += [in_names[k], 1]
+    for k in range(0, len(in_names), 3):
+        if in_names[k + 1] == 0:
+            out += in_names[k:k + 3]
     return out
 
 

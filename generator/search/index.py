@@ -65,7 +65,7 @@ QUERY = {
     "name": 0.2,
 }
 
-# a document's names that count (each is a bit of a mask in ``in_names``)
+# a document's names that count (a service's title and its first keywords)
 MAX_NAMES = 30
 
 
@@ -105,7 +105,7 @@ def build(site: Site, lang: str) -> dict:
     for i, w in enumerate(form_list):
         groups[stem(w)].append(i)
     handlers, by = _handlers(site, lang)
-    names, in_names, name_weight = _names(docs, forms, lang)
+    unnamed, in_names = _names(docs, forms, lang)
     words = thesaurus.shipped(lang)
     city = site.words.get(lang) if isinstance(site.words, dict) else None
     if isinstance(city, dict):
@@ -124,40 +124,39 @@ def build(site: Site, lang: str) -> dict:
         "stems": [g for _, g in sorted(groups.items()) if len(g) > 1],
         "aliases": _aliases(words, forms, groups, stem),
         "postings": postings,
-        "names": names,
+        "unnamed": unnamed,
         "in_names": in_names,
-        "name_weight": name_weight,
     }
 
 
-def _names(docs: list[dict], forms: dict[str, int], lang: str) -> tuple[list, list, list]:
-    """(names, in_names, name_weight): per form, the documents it is in a name of, each with the
-    mask of those names ([document, mask, ...]), and its weight in a name: the fewer documents
-    have it in a name, the more (x100, log(1 + documents with names / documents it names), so
-    that a word most names share, such as a department's code before each name, counts little);
-    per document, the weight of each of its names (its words' weights added). A name's words are
-    its content words but stop words and ``words.GENERIC``; a name with none is left out."""
+def _names(docs: list[dict], forms: dict[str, int], lang: str) -> tuple[list, list]:
+    """(unnamed, in_names): the documents without names (departments, and names of stop and
+    generic words only); per form, the names it is in: [document, name, per mille, ...], where
+    name is the document's j-th and per mille the share of that name the form is. A name's words
+    are its content words but stop words and ``words.GENERIC``; each weighs the more, the fewer
+    documents have it in a name (log(1 + documents with names / documents it is in a name of)),
+    so that a word most names share, such as a department's code before each name of an
+    imported list, is a small share of each."""
     skip = set(language.stop_words(lang)) | language.generic_words(lang)
     kept_names: list[list[list[int]]] = []
-    in_names: list[list[int]] = [[] for _ in forms]
-    for d, doc in enumerate(docs):
+    df: Counter = Counter()
+    for doc in docs:
         kept: list[list[int]] = []
         for name in doc["names"]:
             ids = sorted({forms[w] for w in language.words(name) if w in forms and w not in skip})
             if ids and len(kept) < MAX_NAMES:
                 kept.append(ids)
         kept_names.append(kept)
-        masks: dict[int, int] = {}
-        for j, ids in enumerate(kept):
-            for i in ids:
-                masks[i] = masks.get(i, 0) | 1 << j
-        for i in sorted(masks):
-            in_names[i] += [d, masks[i]]
+        df.update({i for ids in kept for i in ids})
     named = sum(1 for kept in kept_names if kept)
-    name_weight = [round(100 * math.log(1 + named / (len(p) // 2))) if p else 0
-                   for p in in_names]
-    names = [[sum(name_weight[i] for i in ids) for ids in kept] for kept in kept_names]
-    return names, in_names, name_weight
+    weight = {i: math.log(1 + named / n) for i, n in df.items()}
+    in_names: list[list[int]] = [[] for _ in forms]
+    for d, kept in enumerate(kept_names):
+        for j, ids in enumerate(kept):
+            total = sum(weight[i] for i in ids)
+            for i in ids:
+                in_names[i] += [d, j, round(1000 * weight[i] / total)]
+    return [d for d, kept in enumerate(kept_names) if not kept], in_names
 
 
 def _aliases(words: thesaurus.Thesaurus, forms: dict[str, int], groups: dict[str, list[int]],

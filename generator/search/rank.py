@@ -69,9 +69,8 @@ class Engine:
                                    frozenset(self.stop))
         # the thesaurus' words: a word typed that is one of them is not a typo, nor being typed
         self.known = self.thesaurus.words()
-        self.names: list[list[int]] = data["names"]
+        self.unnamed = set(data["unnamed"])
         self.in_names: list[list[int]] = data["in_names"]
-        self.name_weight: list[int] = data["name_weight"]
 
     # --- 2. the query's words ---------------------------------------------------------------
 
@@ -208,13 +207,19 @@ class Engine:
         scores: dict[int, float] = {}
         covered: dict[int, list[float]] = {}  # per document, how far each word typed is matched
         part = self.q["broader_part"]
-        named: dict[int, dict[int, int]] = {}  # per document, its names' forms matched: mask
+        # per document, per name, the per mille of it that the forms matched are (each once)
+        named: dict[int, dict[int, int]] = {}
+        seen: set[int] = set()
         for term, weight, _, found, loose, origin in plan:
             for each in found:
                 for i in each:
+                    if i in seen:
+                        continue
+                    seen.add(i)
                     p = self.in_names[i]
-                    for k in range(0, len(p), 2):
-                        named.setdefault(p[k], {})[i] = p[k + 1]
+                    for k in range(0, len(p), 3):
+                        mine = named.setdefault(p[k], {})
+                        mine[p[k + 1]] = mine.get(p[k + 1], 0) + p[k + 2]
             # per document, the sum of the unit's words it has, and how many it has: a unit of
             # several words counts where all of them are, a loose one also where some are
             best, count = {}, {}
@@ -237,26 +242,13 @@ class Engine:
         name = self.q["name"]
         for doc, s in scores.items():
             share = sum(covered[doc]) / typed
-            final.append((s * (0.5 + 0.5 * share) * (name + (1 - name) * self.name_share(
-                doc, named.get(doc, {}))), doc))
+            named_share = 1.0 if doc in self.unnamed else min(
+                1000, max(named.get(doc, {}).values(), default=0)) / 1000
+            final.append((s * (0.5 + 0.5 * share) * (name + (1 - name) * named_share), doc))
         final.sort(key=lambda pair: (-pair[0], pair[1]))
         if final:  # a result far below the first is noise, not a choice
             final = [pair for pair in final if pair[0] >= self.q["floor"] * final[0][0]]
         return final[:limit]
-
-    def name_share(self, doc: int, named: dict[int, int]) -> float:
-        """The share of the document's best-matched name that is matched, by its words' weights
-        (`named`: the forms of its names that are, each with the mask of its names it is in); 1
-        without names."""
-        sizes = self.names[doc]
-        if not sizes:
-            return 1.0
-        hits = [0] * len(sizes)
-        for i, mask in named.items():
-            for j in range(len(sizes)):
-                if mask >> j & 1:
-                    hits[j] += self.name_weight[i]
-        return max(h / size for h, size in zip(hits, sizes))
 
     def best(self, found: dict[int, float], weight: float) -> dict[int, float]:
         """Per document, the best score of a word's matches (`found`) in it."""

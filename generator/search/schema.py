@@ -38,7 +38,7 @@ HEAD = {
                    "(docs/search.md describes the ranking).",
     "type": "object",
     "required": ["version", "lang", "audience", "query", "stop", "thesaurus", "handlers", "forms",
-                 "stems", "aliases", "names", "shards"],
+                 "stems", "aliases", "unnamed", "shards"],
     "additionalProperties": False,
     "properties": {
         "version": {"const": FORMAT_VERSION},
@@ -81,12 +81,11 @@ HEAD = {
                                    "forms of its stem."},
         "stems": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}},
                   "description": "Groups of forms (indexes) with the same stem."},
-        "names": {"type": "array",
-                  "items": {"type": "array", "items": {"type": "integer", "minimum": 1}},
-                  "description": "Per document (by index), the weight of each of its names (a "
-                                 "service's or answer's title, then its keywords): its words' "
-                                 "name_weight added, stop words and generic words such as "
-                                 "'request' aside; none for a department."},
+        "unnamed": {"type": "array", "items": {"type": "integer", "minimum": 0},
+                    "description": "The documents (indexes) that have no names: departments, "
+                                   "and those whose names have only stop words and generic "
+                                   "words such as 'request'. (A service's or answer's names are "
+                                   "its title and its keywords; the postings shards' in_names.)"},
         "shards": {
             "type": "object", "required": ["postings", "docs"], "additionalProperties": False,
             "properties": {"postings": {**_TABLE, "description": "Shards of postings, by form."},
@@ -100,8 +99,7 @@ POSTINGS = {
     "title": "Search index (version 2): a shard of postings",
     "description": "The documents that a run of the head's forms are in, with the form's weight "
                    "there (BM25 x100, rounded).",
-    "type": "object", "required": ["first", "postings", "in_names", "name_weight"],
-    "additionalProperties": False,
+    "type": "object", "required": ["first", "postings", "in_names"], "additionalProperties": False,
     "properties": {
         "first": {"type": "integer", "minimum": 0,
                   "description": "The index in the head's forms of the first form of the shard."},
@@ -110,14 +108,15 @@ POSTINGS = {
                                     "...], where a gap is the document's index minus the "
                                     "previous document's (the first: minus 0)."},
         "in_names": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}},
-                     "description": "Beside postings, one list per form: the documents it is "
-                                    "in a name of, [gap, mask, gap, mask, ...], where bit j of "
-                                    "the mask is the document's j-th name in the head's "
-                                    "names."},
-        "name_weight": {"type": "array", "items": {"type": "integer", "minimum": 0},
-                        "description": "Beside postings, per form: its weight in a name "
-                                       "(x100, log(1 + documents with names / documents it is "
-                                       "in a name of)); 0 for a form in no name."},
+                     "description": "Beside postings, one list per form: the names it is in, "
+                                    "[gap, name, per mille, gap, name, per mille, ...], where "
+                                    "a gap is the document's index minus the previous entry's "
+                                    "(0 for another name of the same document), name the "
+                                    "document's j-th (its title, then its keywords, without "
+                                    "those of stop and generic words only), and per mille the "
+                                    "share of that name the form is: each of its words weighs "
+                                    "log(1 + documents with names / documents it is in a name "
+                                    "of)."},
     },
 }
 

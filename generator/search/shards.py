@@ -7,9 +7,9 @@
   of the shards (``shards``: for the postings and for the documents, the first form or document
   of each shard and its file);
 * postings shards, ``search/p-<hash>.json`` beside the head: the postings of a range of forms
-  (``first``, then one list per form: the gap from the previous document, the weight, ...), the
-  documents whose names they are in (``in_names``: the gap, the mask of the names, ...) and
-  their weight in a name (``name_weight``);
+  (``first``, then one list per form: the gap from the previous document, the weight, ...) and
+  the names they are in (``in_names``: the gap, which of the document's names, the per mille of
+  it the form is, ...);
 * document shards, ``search/d-<hash>.json``: the documents of a range (``first``, ``docs``), what
   a result shows (``rank.js`` fetches the rest of them in the background after a first answer).
 
@@ -39,20 +39,21 @@ def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _gaps(postings: list[int]) -> list[int]:
-    """[doc, weight, ...] with each document as the gap from the previous one."""
-    out, previous = [], 0
-    for k in range(0, len(postings), 2):
-        out += [postings[k] - previous, postings[k + 1]]
+def _gaps(postings: list[int], step: int = 2) -> list[int]:
+    """[doc, weight, ...] (or [doc, name, per mille, ...]: step 3) with each document as the gap
+    from the previous one."""
+    out, previous = list(postings), 0
+    for k in range(0, len(postings), step):
+        out[k] = postings[k] - previous
         previous = postings[k]
     return out
 
 
-def _ungaps(gaps: list[int]) -> list[int]:
-    out, doc = [], 0
-    for k in range(0, len(gaps), 2):
+def _ungaps(gaps: list[int], step: int = 2) -> list[int]:
+    out, doc = list(gaps), 0
+    for k in range(0, len(gaps), step):
         doc += gaps[k]
-        out += [doc, gaps[k + 1]]
+        out[k] = doc
     return out
 
 
@@ -74,13 +75,11 @@ def _cut(items: list, limit: int, whole: int) -> list[int]:
 def split(data: dict, postings_bytes: int = POSTINGS_BYTES, docs_bytes: int = DOCS_BYTES,
           whole_bytes: int = WHOLE_BYTES) -> tuple[dict, dict[str, dict]]:
     """(head, {file name relative to the head's folder: shard}) of a whole index."""
-    head = {k: v for k, v in data.items()
-            if k not in ("docs", "postings", "in_names", "name_weight")}
+    head = {k: v for k, v in data.items() if k not in ("docs", "postings", "in_names")}
     files: dict[str, dict] = {}
     table: dict[str, dict] = {}
-    # a form's postings, the documents whose names it is in and its weight there go together
-    postings = [(_gaps(p), _gaps(n), w)
-                for p, n, w in zip(data["postings"], data["in_names"], data["name_weight"])]
+    # a form's postings and the names it is in go together
+    postings = [(_gaps(p), _gaps(n, 3)) for p, n in zip(data["postings"], data["in_names"])]
     parts = {"postings": ("p", postings, postings_bytes), "docs": ("d", data["docs"], docs_bytes)}
     for key, (letter, items, limit) in parts.items():
         starts = _cut(items, limit, whole_bytes)
@@ -89,8 +88,8 @@ def split(data: dict, postings_bytes: int = POSTINGS_BYTES, docs_bytes: int = DO
             end = starts[n + 1] if n + 1 < len(starts) else len(items)
             if key == "postings":
                 run = items[first:end]
-                shard = {"first": first, "postings": [p for p, _, _ in run],
-                         "in_names": [m for _, m, _ in run], "name_weight": [w for _, _, w in run]}
+                shard = {"first": first, "postings": [p for p, _ in run],
+                         "in_names": [m for _, m in run]}
             else:
                 shard = {"first": first, key: items[first:end]}
             digest = hashlib.sha256(_dumps(shard).encode("utf-8")).hexdigest()[:12]
@@ -106,12 +105,11 @@ def join(head: dict, shard: Callable[[str], dict]) -> dict:
     by the name the head gives it)."""
     data = {k: v for k, v in head.items() if k != "shards"}
     data["docs"] = [doc for name in head["shards"]["docs"]["files"] for doc in shard(name)["docs"]]
-    data["postings"], data["in_names"], data["name_weight"] = [], [], []
+    data["postings"], data["in_names"] = [], []
     for name in head["shards"]["postings"]["files"]:
         part = shard(name)
         data["postings"] += [_ungaps(p) for p in part["postings"]]
-        data["in_names"] += [_ungaps(n) for n in part["in_names"]]
-        data["name_weight"] += part["name_weight"]
+        data["in_names"] += [_ungaps(n, 3) for n in part["in_names"]]
     return data
 
 

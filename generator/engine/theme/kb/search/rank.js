@@ -214,16 +214,14 @@
     this.known = this.thesaurus.words();
     this.found = new Map(); /* matches, remembered: typing repeats words */
     this.shards = new Map(); /* name -> Promise of the shard, once fetched or being fetched */
-    this.names = data.names;
+    this.unnamed = new Set(data.unnamed);
     if (data.shards) {
       this.postings = new Array(data.forms.length);
       this.inNames = new Array(data.forms.length);
-      this.nameWeight = new Array(data.forms.length);
       this.docs = new Array(data.shards.docs.count);
     } else {
       this.postings = data.postings;
       this.inNames = data.in_names;
-      this.nameWeight = data.name_weight;
       this.docs = data.docs;
     }
   }
@@ -365,38 +363,20 @@
       return;
     }
     for (k = 0; k < shard.postings.length; k++) {
-      this.postings[shard.first + k] = ungaps(shard.postings[k]);
-      this.inNames[shard.first + k] = ungaps(shard.in_names[k]);
-      this.nameWeight[shard.first + k] = shard.name_weight[k];
+      this.postings[shard.first + k] = ungaps(shard.postings[k], 2);
+      this.inNames[shard.first + k] = ungaps(shard.in_names[k], 3);
     }
   };
 
-  /* [gap, value, ...] back to [document, value, ...] */
-  function ungaps(gaps) {
-    var p = new Array(gaps.length);
-    for (var j = 0, doc = 0; j < gaps.length; j += 2) {
+  /* [gap, value, ...] back to [document, value, ...] (step: the entry's length) */
+  function ungaps(gaps, step) {
+    var p = gaps.slice();
+    for (var j = 0, doc = 0; j < gaps.length; j += step) {
       doc += gaps[j];
       p[j] = doc;
-      p[j + 1] = gaps[j + 1];
     }
     return p;
   }
-
-  /* The share of a document's best-matched name that is matched, by its words' weights
-     (named: the forms of its names that are, each with the mask of its names it is in); 1
-     without names. */
-  Engine.prototype.nameShare = function (doc, named) {
-    var sizes = this.names[doc], weight = this.nameWeight, j;
-    if (!sizes.length) return 1.0;
-    var hits = new Array(sizes.length).fill(0), best = 0;
-    if (named) {
-      named.forEach(function (mask, i) {
-        for (j = 0; j < sizes.length; j++) if ((mask >> j) & 1) hits[j] += weight[i];
-      });
-    }
-    for (j = 0; j < sizes.length; j++) best = Math.max(best, hits[j] / sizes[j]);
-    return best;
-  };
 
   /* Per document, the best score of a word's matches (found) in it: {docs, score}, where
      score[doc] is 0 for a document not in docs. */
@@ -423,15 +403,18 @@
     if (!typed) return [];
     var covered = new Float64Array(n * typed); /* per document, how far each word typed is matched */
     var part = this.q.broader_part, inNames = this.inNames;
-    var named = new Map(); /* per document, its names' forms matched: mask */
+    /* per document, per name, the per mille of it that the forms matched are (each once) */
+    var named = new Map(), formSeen = new Set();
     plan.forEach(function (unit) {
       unit[3].forEach(function (found) {
         found.forEach(function (factor, i) {
+          if (formSeen.has(i)) return;
+          formSeen.add(i);
           var p = inNames[i];
-          for (var k = 0; k < p.length; k += 2) {
+          for (var k = 0; k < p.length; k += 3) {
             var mine = named.get(p[k]);
             if (!mine) named.set(p[k], mine = new Map());
-            mine.set(i, p[k + 1]);
+            mine.set(p[k + 1], (mine.get(p[k + 1]) || 0) + p[k + 2]);
           }
         });
       });
@@ -463,7 +446,10 @@
       var sum = 0;
       for (var at = 0; at < typed; at++) sum += covered[doc * typed + at];
       var share = sum / typed;
-      return [scores[doc] * (0.5 + 0.5 * share) * (name + (1 - name) * self.nameShare(doc, named.get(doc))), doc];
+      var most = 0;
+      if (named.has(doc)) named.get(doc).forEach(function (v) { most = Math.max(most, v); });
+      var namedShare = self.unnamed.has(doc) ? 1.0 : Math.min(1000, most) / 1000;
+      return [scores[doc] * (0.5 + 0.5 * share) * (name + (1 - name) * namedShare), doc];
     });
     final.sort(function (a, b) { return (b[0] - a[0]) || (a[1] - b[1]); });
     if (final.length) { /* a result far below the first is noise, not a choice */
