@@ -157,7 +157,7 @@ def test_a_name_the_question_matches_whole_ranks_above_one_it_matches_in_part(ma
     assert [r["id"] for r in rank.search(data, asked)][:1] == ["water-issues"]
     ids = [d["id"] for d in data["docs"]]
     water = data["in_names"][data["forms"].index("water")]
-    assert [ids[water[k]] for k in range(0, len(water), 3) if water[k + 2] == 1000] == [
+    assert [ids[water[k]] for k in range(0, len(water), 3) if water[k + 2] == 100] == [
         "water-issues"]  # all of its only name
     assert {ids[d] for d in data["unnamed"]} == {d["id"] for d in data["docs"]
                                                  if d["kind"] == "department"}

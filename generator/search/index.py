@@ -131,8 +131,8 @@ def build(site: Site, lang: str) -> dict:
 
 def _names(docs: list[dict], forms: dict[str, int], lang: str) -> tuple[list, list]:
     """(unnamed, in_names): the documents without names (departments, and names of stop and
-    generic words only); per form, the names it is in: [document, name, per mille, ...], where
-    name is the document's j-th and per mille the share of that name the form is. A name's words
+    generic words only); per form, the names it is in: [document, name, per cent, ...], where
+    name is the document's j-th and per cent the share of that name the form is. A name's words
     are its content words but stop words and ``words.GENERIC``; each weighs the more, the fewer
     documents have it in a name (log(1 + documents with names / documents it is in a name of)),
     so that a word most names share, such as a department's code before each name of an
@@ -155,7 +155,7 @@ def _names(docs: list[dict], forms: dict[str, int], lang: str) -> tuple[list, li
         for j, ids in enumerate(kept):
             total = sum(weight[i] for i in ids)
             for i in ids:
-                in_names[i] += [d, j, round(1000 * weight[i] / total)]
+                in_names[i] += [d, j, round(100 * weight[i] / total)]
     return [d for d, kept in enumerate(kept_names) if not kept], in_names
 
 

@@ -207,7 +207,7 @@ class Engine:
         scores: dict[int, float] = {}
         covered: dict[int, list[float]] = {}  # per document, how far each word typed is matched
         part = self.q["broader_part"]
-        # per document, per name, the per mille of it that the forms matched are (each once)
+        # per document, per name, the per cent of it that the forms matched are (each once)
         named: dict[int, dict[int, int]] = {}
         seen: set[int] = set()
         for term, weight, _, found, loose, origin in plan:
@@ -243,7 +243,7 @@ class Engine:
         for doc, s in scores.items():
             share = sum(covered[doc]) / typed
             named_share = 1.0 if doc in self.unnamed else min(
-                1000, max(named.get(doc, {}).values(), default=0)) / 1000
+                100, max(named.get(doc, {}).values(), default=0)) / 100
             final.append((s * (0.5 + 0.5 * share) * (name + (1 - name) * named_share), doc))
         final.sort(key=lambda pair: (-pair[0], pair[1]))
         if final:  # a result far below the first is noise, not a choice

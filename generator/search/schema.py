@@ -109,11 +109,11 @@ POSTINGS = {
                                     "previous document's (the first: minus 0)."},
         "in_names": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}},
                      "description": "Beside postings, one list per form: the names it is in, "
-                                    "[gap, name, per mille, gap, name, per mille, ...], where "
+                                    "[gap, name, per cent, gap, name, per cent, ...], where "
                                     "a gap is the document's index minus the previous entry's "
                                     "(0 for another name of the same document), name the "
                                     "document's j-th (its title, then its keywords, without "
-                                    "those of stop and generic words only), and per mille the "
+                                    "those of stop and generic words only), and per cent the "
                                     "share of that name the form is: each of its words weighs "
                                     "log(1 + documents with names / documents it is in a name "
                                     "of)."},

@@ -8,7 +8,7 @@
   of each shard and its file);
 * postings shards, ``search/p-<hash>.json`` beside the head: the postings of a range of forms
   (``first``, then one list per form: the gap from the previous document, the weight, ...) and
-  the names they are in (``in_names``: the gap, which of the document's names, the per mille of
+  the names they are in (``in_names``: the gap, which of the document's names, the per cent of
   it the form is, ...);
 * document shards, ``search/d-<hash>.json``: the documents of a range (``first``, ``docs``), what
   a result shows (``rank.js`` fetches the rest of them in the background after a first answer).
@@ -40,7 +40,7 @@ def _dumps(data) -> str:
 
 
 def _gaps(postings: list[int], step: int = 2) -> list[int]:
-    """[doc, weight, ...] (or [doc, name, per mille, ...]: step 3) with each document as the gap
+    """[doc, weight, ...] (or [doc, name, per cent, ...]: step 3) with each document as the gap
     from the previous one."""
     out, previous = list(postings), 0
     for k in range(0, len(postings), step):

@@ -403,7 +403,7 @@
     if (!typed) return [];
     var covered = new Float64Array(n * typed); /* per document, how far each word typed is matched */
     var part = this.q.broader_part, inNames = this.inNames;
-    /* per document, per name, the per mille of it that the forms matched are (each once) */
+    /* per document, per name, the per cent of it that the forms matched are (each once) */
     var named = new Map(), formSeen = new Set();
     plan.forEach(function (unit) {
       unit[3].forEach(function (found) {
@@ -448,7 +448,7 @@
       var share = sum / typed;
       var most = 0;
       if (named.has(doc)) named.get(doc).forEach(function (v) { most = Math.max(most, v); });
-      var namedShare = self.unnamed.has(doc) ? 1.0 : Math.min(1000, most) / 1000;
+      var namedShare = self.unnamed.has(doc) ? 1.0 : Math.min(100, most) / 100;
       return [scores[doc] * (0.5 + 0.5 * share) * (name + (1 - name) * namedShare), doc];
     });
     final.sort(function (a, b) { return (b[0] - a[0]) || (a[1] - b[1]); });
