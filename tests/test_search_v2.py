@@ -196,6 +196,20 @@ def title_only(in_names: list[int]) -> list[int]:
     return out
 
 
+def test_where_a_caller_says_it_is_counts_less_than_what(make_tree):
+    data = names_only(make_tree, {"street-sweeping": "Street sweeping",
+                                  "missed-trash": "Missed trash"})
+    weights = {unit[0]: unit[1] for unit in rank.engine(data).units("trash on my street")}
+    assert weights[("street",)] == data["query"]["place"] < 1 == weights[("trash",)]
+    assert {unit[0]: unit[1] for unit in rank.engine(data).units("hole in the street")}[
+        ("street",)] == 1  # what is wrong
+    found = [r["id"] for r in rank.search(data, "trash not collected on my street")]
+    assert found[0] == "missed-trash"
+    plain = dict(data, query=dict(data["query"], place=1.0))
+    assert [r["id"] for r in rank.search(plain, "trash not collected on my street")][0] == (
+        "street-sweeping")
+
+
 def test_what_callers_say_around_a_question_is_not_searched_for(make_tree):
     data = names_only(make_tree, {"permit-needed": "Do I need a permit",
                                   "streetlight-out": "Streetlight out"})

@@ -63,6 +63,8 @@ QUERY = {
     # "brown water from my tap"); the words of a name are its content words but the generic ones,
     # each weighing what it tells apart (``_names``)
     "name": 0.2,
+    # a place word where it says where, not what ("on my street": ``words.PLACES``)
+    "place": 0.3,
 }
 
 # a document's names that count (a service's title and its first keywords)
@@ -116,6 +118,7 @@ def build(site: Site, lang: str) -> dict:
         "audience": site.audience,
         "query": QUERY,
         "stop": list(language.stop_words(lang)),
+        "places": language.places(lang),
         "thesaurus": {"synonyms": [list(g) for g in words.groups],
                       "broader": {k: list(v) for k, v in sorted(words.broader.items())}},
         "handlers": handlers,

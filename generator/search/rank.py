@@ -3,7 +3,8 @@
 ``generator/engine/theme/kb/search/rank.js`` does the same, step for step and in the same order
 (so the scores are the same numbers): change both or neither. The steps:
 
-1. Fold the query (case, accents, punctuation) into words.
+1. Fold the query (case, accents, punctuation) into words. A place word that says where, not
+   what ("on my street": ``words.PLACES``, the index's ``places``) weighs ``place``.
 2. Expand them with the index's thesaurus (``pipeline.thesaurus.Thesaurus.expand``): the words
    typed weigh 1, a synonym's words 0.5, a broader term's 0.3 (0.9 and 0.7 when the words that
    brought them include one that is not a word of the content; a broader term's 0.7 also when
@@ -63,6 +64,7 @@ class Engine:
                 self.stem_group[i] = group
         self.aliases: dict[str, list[int]] = data.get("aliases") or {}
         self.stop = set(data["stop"])
+        self.places = {k: set(v) for k, v in data["places"].items()}
         words = data["thesaurus"]
         self.thesaurus = Thesaurus(data["lang"], [tuple(g) for g in words["synonyms"]],
                                    {k: tuple(v) for k, v in words["broader"].items()},
@@ -101,8 +103,11 @@ class Engine:
                 out[term][2] = loose
                 out[term][3] = at
 
-        for w in words:
-            add((w,), 1.0, True)
+        places = self.places
+        where = {k for k in range(2, len(words)) if words[k] in places["words"]
+                 and words[k - 1] in places["determiners"] and words[k - 2] in places["prepositions"]}
+        for k, w in enumerate(words):
+            add((w,), q["place"] if k in where else 1.0, True)
         for i in range(len(words) - 1):
             joined = words[i] + words[i + 1]
             if joined in self.form_id:

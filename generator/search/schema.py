@@ -38,7 +38,7 @@ HEAD = {
                    "(docs/search.md describes the ranking).",
     "type": "object",
     "required": ["version", "lang", "audience", "query", "stop", "thesaurus", "handlers", "forms",
-                 "stems", "aliases", "unnamed", "shards"],
+                 "stems", "aliases", "unnamed", "places", "shards"],
     "additionalProperties": False,
     "properties": {
         "version": {"const": FORMAT_VERSION},
@@ -48,6 +48,13 @@ HEAD = {
                   "additionalProperties": {"type": "number"}},
         "stop": {"type": "array", "items": {"type": "string"},
                  "description": "Stop words, folded: not searched for."},
+        "places": {"type": "object", "required": ["prepositions", "determiners", "words"],
+                   "additionalProperties": False,
+                   "properties": {k: {"type": "array", "items": {"type": "string"}}
+                                  for k in ("prepositions", "determiners", "words")},
+                   "description": "A word of words after one of determiners after one of "
+                                  "prepositions ('on my street') says where, not what: it "
+                                  "weighs query.place. Folded."},
         "thesaurus": {
             "type": "object", "required": ["synonyms", "broader"],
             "properties": {

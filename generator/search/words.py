@@ -40,6 +40,28 @@ SPOKEN = {
 }
 
 
+# Where a caller says it is, rather than what: a place word after a preposition and a
+# possessive ("on my street", "in front of our house", "at their building"). Such a word is
+# searched for at the query's ``place`` weight: "garbage not picked up on my street" is about
+# garbage, not streets. "The" is not among them ("a hole in the road" is what is wrong), nor are
+# places that often are what is wrong ("on my sidewalk", "in our alley").
+PLACES = {
+    "en": {"prepositions": ("on", "in", "at", "along", "down", "across", "near", "by", "outside",
+                            "behind", "of", "up", "around", "from", "to"),
+           "determiners": ("my", "our", "this", "his", "her", "their"),
+           "words": ("street", "road", "block", "corner", "house", "home", "yard", "lawn",
+                     "driveway", "building", "apartment", "neighborhood", "neighbourhood", "area",
+                     "avenue", "place", "property")},
+}
+
+
+def places(lang: str) -> dict[str, list[str]]:
+    """The language's ``PLACES``, folded and sorted (empty lists for a language without)."""
+    table = PLACES.get(lang, {})
+    return {key: sorted({w for word in table.get(key, ()) for w in words(word)})
+            for key in ("prepositions", "determiners", "words")}
+
+
 # Words that say what kind of request a name is rather than what it is about ("Pothole Repair
 # Request", "Noise Complaint", "Water Related Issues"). They do not count when the ranking asks how
 # much of a name a question matches (``names``): "Water Related Issues" is all matched by "brown

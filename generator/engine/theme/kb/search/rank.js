@@ -209,6 +209,8 @@
     data.stems.forEach(function (group) { group.forEach(function (i) { self.stemGroup.set(i, group); }); });
     this.aliases = data.aliases || {};
     this.stop = new Set(data.stop);
+    this.places = { prepositions: new Set(data.places.prepositions),
+                    determiners: new Set(data.places.determiners), words: new Set(data.places.words) };
     this.thesaurus = new Thesaurus(data.thesaurus, data.query, this.stop);
     /* the thesaurus' words: a word typed that is one of them is not a typo, nor being typed */
     this.known = this.thesaurus.words();
@@ -244,7 +246,12 @@
       if (!found) { out.set(key, found = [term, weight, typed, !!loose, at]); order.push(found); }
       else if (weight > found[1]) { found[1] = weight; found[3] = !!loose; found[4] = at; }
     }
-    words.forEach(function (w) { add([w], 1.0, true); });
+    var places = this.places;
+    words.forEach(function (w, k) {
+      var where = k >= 2 && places.words.has(w) && places.determiners.has(words[k - 1]) &&
+        places.prepositions.has(words[k - 2]);
+      add([w], where ? q.place : 1.0, true);
+    });
     for (var i = 0; i < words.length - 1; i++) {
       var joined = words[i] + words[i + 1];
       if (this.formId.has(joined)) add([joined], q.join, false, false, [words[i], words[i + 1]]);
