@@ -91,6 +91,7 @@ SETS = [
     ("chicago-en", "chicago", "public", "held out"),
     ("chicago-2-en", "chicago", "public", "held out"),
     ("chicago-3-en", "chicago", "public", "held out"),
+    ("chicago-4-en", "chicago", "public", "held out"),
 ]
 IMPORTS = {catalog: source for city, source, more in CITIES for catalog in _catalogs(city, more)}
 IMPORTS["chicago"] = "chicago-request-types.json"
