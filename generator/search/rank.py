@@ -32,9 +32,10 @@
    their weights added up to one word at most, so that a document with three synonyms of one
    word has matched that word, not three. Then times the share of the document's best-matched
    name (a service's or answer's title, or one of its keywords) whose words a word of the query
-   or of its expansions matches (``name`` of the score is kept whatever the share; a department
-   has no names: its name says who it is, not what is asked). "Standing Water" is half matched
-   by "brown water from my tap", "Water Related Issues" all (``words.GENERIC``).
+   or of its expansions matches, a word matched by a prefix or a typo counting as much as the
+   match ("out" is a part of "outage"). ``name`` of the score is kept whatever the share; a
+   department has no names: its name says who it is, not what is asked. "Standing Water" is
+   half matched by "brown water from my tap", "Water Related Issues" all (``words.GENERIC``).
 5. Highest score first; equal scores in the index's order; scores below a share of the first's
    (``floor``) are left out.
 """
@@ -212,19 +213,21 @@ class Engine:
         scores: dict[int, float] = {}
         covered: dict[int, list[float]] = {}  # per document, how far each word typed is matched
         part = self.q["broader_part"]
-        # per document, per name, the per cent of it that the forms matched are (each once)
+        # how well each form is matched (its best factor, as a whole per cent: the sums below
+        # are of whole numbers, the same in every front end)
+        factor: dict[int, int] = {}
+        for unit in plan:
+            for each in unit[3]:
+                for i, f in each.items():
+                    factor[i] = max(factor.get(i, 0), round(100 * f))
+        # per document, per name, how much of it the forms matched are (per cent x factor)
         named: dict[int, dict[int, int]] = {}
-        seen: set[int] = set()
+        for i, f in factor.items():
+            p = self.in_names[i]
+            for k in range(0, len(p), 3):
+                mine = named.setdefault(p[k], {})
+                mine[p[k + 1]] = mine.get(p[k + 1], 0) + p[k + 2] * f
         for term, weight, _, found, loose, origin in plan:
-            for each in found:
-                for i in each:
-                    if i in seen:
-                        continue
-                    seen.add(i)
-                    p = self.in_names[i]
-                    for k in range(0, len(p), 3):
-                        mine = named.setdefault(p[k], {})
-                        mine[p[k + 1]] = mine.get(p[k + 1], 0) + p[k + 2]
             # per document, the sum of the unit's words it has, and how many it has: a unit of
             # several words counts where all of them are, a loose one also where some are
             best, count = {}, {}
@@ -248,7 +251,7 @@ class Engine:
         for doc, s in scores.items():
             share = sum(covered[doc]) / typed
             named_share = 1.0 if doc in self.unnamed else min(
-                100, max(named.get(doc, {}).values(), default=0)) / 100
+                10000, max(named.get(doc, {}).values(), default=0)) / 10000
             final.append((s * (0.5 + 0.5 * share) * (name + (1 - name) * named_share), doc))
         final.sort(key=lambda pair: (-pair[0], pair[1]))
         if final:  # a result far below the first is noise, not a choice

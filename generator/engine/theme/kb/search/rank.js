@@ -410,21 +410,25 @@
     if (!typed) return [];
     var covered = new Float64Array(n * typed); /* per document, how far each word typed is matched */
     var part = this.q.broader_part, inNames = this.inNames;
-    /* per document, per name, the per cent of it that the forms matched are (each once) */
-    var named = new Map(), formSeen = new Set();
+    /* how well each form is matched (rank.py), and per document, per name, how much of it the
+       forms matched are (per cent x factor) */
+    var factors = new Map(), named = new Map();
     plan.forEach(function (unit) {
       unit[3].forEach(function (found) {
         found.forEach(function (factor, i) {
-          if (formSeen.has(i)) return;
-          formSeen.add(i);
-          var p = inNames[i];
-          for (var k = 0; k < p.length; k += 3) {
-            var mine = named.get(p[k]);
-            if (!mine) named.set(p[k], mine = new Map());
-            mine.set(p[k + 1], (mine.get(p[k + 1]) || 0) + p[k + 2]);
-          }
+          factors.set(i, Math.max(factors.get(i) || 0, Math.round(100 * factor)));
         });
       });
+    });
+    factors.forEach(function (f, i) {
+      var p = inNames[i];
+      for (var k = 0; k < p.length; k += 3) {
+        var mine = named.get(p[k]);
+        if (!mine) named.set(p[k], mine = new Map());
+        mine.set(p[k + 1], (mine.get(p[k + 1]) || 0) + p[k + 2] * f);
+      }
+    });
+    plan.forEach(function (unit) {
       /* per document, the sum of the unit's words it has, and how many it has (rank.py) */
       var term = unit[0], weight = unit[1], best = self.best(unit[3][0], weight);
       var count = term.length > 1 ? new Map() : null;
@@ -455,7 +459,7 @@
       var share = sum / typed;
       var most = 0;
       if (named.has(doc)) named.get(doc).forEach(function (v) { most = Math.max(most, v); });
-      var namedShare = self.unnamed.has(doc) ? 1.0 : Math.min(100, most) / 100;
+      var namedShare = self.unnamed.has(doc) ? 1.0 : Math.min(10000, most) / 10000;
       return [scores[doc] * (0.5 + 0.5 * share) * (name + (1 - name) * namedShare), doc];
     });
     final.sort(function (a, b) { return (b[0] - a[0]) || (a[1] - b[1]); });
