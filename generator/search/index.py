@@ -67,7 +67,8 @@ QUERY = {
     "place": 0.3,
 }
 
-# a document's names that count (a service's title and its first keywords)
+# a document's names that count (a service's title and its first keywords; rank.js keys a
+# document's name as document x 32 + name)
 MAX_NAMES = 30
 
 

@@ -412,7 +412,7 @@
     var part = this.q.broader_part, inNames = this.inNames;
     /* how well each form is matched (rank.py), and per document, per name, how much of it the
        forms matched are (per cent x factor) */
-    var factors = new Map(), named = new Map();
+    var factors = new Map(), named = new Map(), most = new Float64Array(n);
     plan.forEach(function (unit) {
       unit[3].forEach(function (found) {
         found.forEach(function (factor, i) {
@@ -422,10 +422,10 @@
     });
     factors.forEach(function (f, i) {
       var p = inNames[i];
-      for (var k = 0; k < p.length; k += 3) {
-        var mine = named.get(p[k]);
-        if (!mine) named.set(p[k], mine = new Map());
-        mine.set(p[k + 1], (mine.get(p[k + 1]) || 0) + p[k + 2] * f);
+      for (var k = 0; k < p.length; k += 3) { /* a document's name: doc x 32 + name (30 at most) */
+        var key = p[k] * 32 + p[k + 1], v = (named.get(key) || 0) + p[k + 2] * f;
+        named.set(key, v);
+        if (v > most[p[k]]) most[p[k]] = v; /* the best-matched name's, as sums only grow */
       }
     });
     plan.forEach(function (unit) {
@@ -457,9 +457,7 @@
       var sum = 0;
       for (var at = 0; at < typed; at++) sum += covered[doc * typed + at];
       var share = sum / typed;
-      var most = 0;
-      if (named.has(doc)) named.get(doc).forEach(function (v) { most = Math.max(most, v); });
-      var namedShare = self.unnamed.has(doc) ? 1.0 : Math.min(10000, most) / 10000;
+      var namedShare = self.unnamed.has(doc) ? 1.0 : Math.min(10000, most[doc]) / 10000;
       return [scores[doc] * (0.5 + 0.5 * share) * (name + (1 - name) * namedShare), doc];
     });
     final.sort(function (a, b) { return (b[0] - a[0]) || (a[1] - b[1]); });
