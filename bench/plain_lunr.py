@@ -1,11 +1,12 @@
 """Plain lunr on a built catalog: the "lunr's defaults" anchor for the search's numbers.
 
-    .venv/bin/python bench/plain_lunr.py SITE/api/v1/<lang>/catalog.json QUESTIONS.yaml
+    .venv/bin/python bench/plain_lunr.py SITE/api/v1/<lang>/catalog.json QUESTIONS.yaml [--misses]
 
 Indexes every service of catalog.json with lunr.py's defaults (fields name and summary, the
 English pipeline: trimmer, stop words, stemmer; no boosts, no keywords, no answers, no
 departments) and scores a question file (the bench/queries format) exactly as
-`kb search --eval` does (generator/commands/search_eval.py), top 10 results per question.
+`kb search --eval` does (generator/commands/search_eval.py), top 10 results per question. The
+questions it misses are printed only with --misses: a held-out set's never should be.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from generator.commands import search_eval  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
+    misses = "--misses" in argv
+    argv = [a for a in argv if a != "--misses"]
     catalog, questions_file = Path(argv[0]), Path(argv[1])
     services = json.loads(catalog.read_text("utf-8"))["services"]
     docs = [{"id": s["id"], "name": s["name"], "summary": s.get("summary") or ""} for s in services]
@@ -37,7 +40,8 @@ def main(argv: list[str]) -> int:
 
     lang, questions = search_eval.read_questions(questions_file)
     report = search_eval.evaluate(questions, search, str(questions_file), lang or "en", "public")
-    print(search_eval.as_text(report))
+    text = search_eval.as_text(report)
+    print(text if misses else text.split("\nNot first")[0])
     return 0
 
 

@@ -206,8 +206,7 @@ def test_where_a_caller_says_it_is_counts_less_than_what(make_tree):
     found = [r["id"] for r in rank.search(data, "trash not collected on my street")]
     assert found[0] == "missed-trash"
     plain = dict(data, query=dict(data["query"], place=1.0))
-    assert [r["id"] for r in rank.search(plain, "trash not collected on my street")][0] == (
-        "street-sweeping")
+    assert rank.search(plain, "trash not collected on my street")[0]["id"] == "street-sweeping"
 
 
 def test_what_callers_say_around_a_question_is_not_searched_for(make_tree):
