@@ -32,8 +32,8 @@
    their weights added up to one word at most, so that a document with three synonyms of one
    word has matched that word, not three. Then times the share of the document's best-matched
    name (a service's or answer's title, or one of its keywords) whose words a word of the query
-   or of its expansions matches, a word matched by a prefix or a typo counting as much as the
-   match ("out" is a part of "outage"). ``name`` of the score is kept whatever the share; a
+   or of its expansions matches, a word that a word typed only begins counting as much as a
+   prefix does ("out" is a part of "outage"). ``name`` of the score is kept whatever the share; a
    department has no names: its name says who it is, not what is asked. "Standing Water" is
    half matched by "brown water from my tap", "Water Related Issues" all (``words.GENERIC``).
 5. Highest score first; equal scores in the index's order; scores below a share of the first's
@@ -213,13 +213,15 @@ class Engine:
         scores: dict[int, float] = {}
         covered: dict[int, list[float]] = {}  # per document, how far each word typed is matched
         part = self.q["broader_part"]
-        # how well each form is matched (its best factor, as a whole per cent: the sums below
-        # are of whole numbers, the same in every front end)
+        # how far each form counts in a name: all of it, but a longer word that a word typed
+        # only begins (``prefix``: "out" is not "outage"); a typo is the word meant. As whole per
+        # cents: the sums below are of whole numbers, the same in every front end.
+        prefix = self.q["prefix"]
         factor: dict[int, int] = {}
         for unit in plan:
             for each in unit[3]:
                 for i, f in each.items():
-                    factor[i] = max(factor.get(i, 0), round(100 * f))
+                    factor[i] = max(factor.get(i, 0), round(100 * prefix) if f == prefix else 100)
         # per document, per name, how much of it the forms matched are (per cent x factor)
         named: dict[int, dict[int, int]] = {}
         for i, f in factor.items():

@@ -410,13 +410,14 @@
     if (!typed) return [];
     var covered = new Float64Array(n * typed); /* per document, how far each word typed is matched */
     var part = this.q.broader_part, inNames = this.inNames;
-    /* how well each form is matched (rank.py), and per document, per name, how much of it the
-       forms matched are (per cent x factor) */
-    var factors = new Map(), named = new Map(), most = new Float64Array(n);
+    /* how far each form counts in a name (rank.py: all of it, but a prefix), and per document,
+       per name, how much of it the forms matched are (per cent x that) */
+    var factors = new Map(), named = new Map(), most = new Float64Array(n), prefix = this.q.prefix;
     plan.forEach(function (unit) {
       unit[3].forEach(function (found) {
         found.forEach(function (factor, i) {
-          factors.set(i, Math.max(factors.get(i) || 0, Math.round(100 * factor)));
+          var f = factor === prefix ? Math.round(100 * prefix) : 100;
+          factors.set(i, Math.max(factors.get(i) || 0, f));
         });
       });
     });
