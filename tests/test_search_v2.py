@@ -209,6 +209,17 @@ def test_where_a_caller_says_it_is_counts_less_than_what(make_tree):
     assert rank.search(plain, "trash not collected on my street")[0]["id"] == "street-sweeping"
 
 
+@pytest.mark.parametrize(("lang", "asked", "place"), [
+    ("es", "basura no recogida en mi calle", "calle"),
+    ("fr", "poubelle pas ramassée dans ma rue", "rue")])
+def test_where_a_caller_says_it_is_counts_less_in_spanish_and_french_too(indexes, lang, asked,
+                                                                         place):
+    data = indexes[lang, "public"]
+    weights = {unit[0]: unit[1] for unit in rank.engine(data).units(asked) if unit[2]}
+    assert weights[(place,)] == data["query"]["place"]
+    assert all(w == 1 for term, w in weights.items() if term != (place,))
+
+
 def test_what_callers_say_around_a_question_is_not_searched_for(make_tree):
     data = names_only(make_tree, {"permit-needed": "Do I need a permit",
                                   "streetlight-out": "Streetlight out"})

@@ -44,7 +44,8 @@ SPOKEN = {
 # possessive ("on my street", "in front of our house", "at their building"). Such a word is
 # searched for at the query's ``place`` weight: "garbage not picked up on my street" is about
 # garbage, not streets. "The" is not among them ("a hole in the road" is what is wrong), nor are
-# places that often are what is wrong ("on my sidewalk", "in our alley").
+# places that often are what is wrong ("on my sidewalk", "in our alley"). Spanish and French
+# the same way ("en mi calle", "dans ma rue"); the words are folded when the index is built.
 PLACES = {
     "en": {"prepositions": ("on", "in", "at", "along", "down", "across", "near", "by", "outside",
                             "behind", "of", "up", "around", "from", "to"),
@@ -52,6 +53,17 @@ PLACES = {
            "words": ("street", "road", "block", "corner", "house", "home", "yard", "lawn",
                      "driveway", "building", "apartment", "neighborhood", "neighbourhood", "area",
                      "avenue", "place", "property")},
+    "es": {"prepositions": ("en", "de", "a", "por", "cerca", "frente", "enfrente", "junto",
+                            "afuera", "detras", "delante"),
+           "determiners": ("mi", "mis", "nuestra", "nuestro", "nuestras", "nuestros", "su", "sus"),
+           "words": ("calle", "casa", "cuadra", "barrio", "colonia", "edificio", "apartamento",
+                     "departamento", "esquina", "patio", "vecindario", "zona", "propiedad",
+                     "avenida")},
+    "fr": {"prepositions": ("dans", "sur", "devant", "de", "pres", "a", "derriere", "en",
+                            "chez"),
+           "determiners": ("ma", "mon", "mes", "notre", "nos", "leur", "leurs"),
+           "words": ("rue", "maison", "quartier", "immeuble", "appartement", "cour", "coin",
+                     "terrain", "propriete", "avenue", "batiment", "secteur")},
 }
 
 
