@@ -106,7 +106,7 @@ class Engine:
 
         places = self.places
         where = {k for k in range(2, len(words)) if words[k] in places["words"]
-                 and words[k - 1] in places["determiners"] and words[k - 2] in places["prepositions"]}
+                 and words[k - 1] in places["possessives"] and words[k - 2] in places["prepositions"]}
         for k, w in enumerate(words):
             add((w,), q["place"] if k in where else 1.0, True)
         for i in range(len(words) - 1):
@@ -222,13 +222,16 @@ class Engine:
             for each in unit[3]:
                 for i, f in each.items():
                     factor[i] = max(factor.get(i, 0), round(100 * prefix) if f == prefix else 100)
-        # per document, per name, how much of it the forms matched are (per cent x factor)
-        named: dict[int, dict[int, int]] = {}
+        # per (document, name), how much of it the forms matched are (per cent x factor), and
+        # per document its best-matched name's (kept as the sums grow: they only grow)
+        named: dict[tuple[int, int], int] = {}
+        most: dict[int, int] = {}
         for i, f in factor.items():
             p = self.in_names[i]
             for k in range(0, len(p), 3):
-                mine = named.setdefault(p[k], {})
-                mine[p[k + 1]] = mine.get(p[k + 1], 0) + p[k + 2] * f
+                v = named[p[k], p[k + 1]] = named.get((p[k], p[k + 1]), 0) + p[k + 2] * f
+                if v > most.get(p[k], 0):
+                    most[p[k]] = v
         for term, weight, _, found, loose, origin in plan:
             # per document, the sum of the unit's words it has, and how many it has: a unit of
             # several words counts where all of them are, a loose one also where some are
@@ -252,8 +255,7 @@ class Engine:
         name = self.q["name"]
         for doc, s in scores.items():
             share = sum(covered[doc]) / typed
-            named_share = 1.0 if doc in self.unnamed else min(
-                10000, max(named.get(doc, {}).values(), default=0)) / 10000
+            named_share = 1.0 if doc in self.unnamed else min(10000, most.get(doc, 0)) / 10000
             final.append((s * (0.5 + 0.5 * share) * (name + (1 - name) * named_share), doc))
         final.sort(key=lambda pair: (-pair[0], pair[1]))
         if final:  # a result far below the first is noise, not a choice

@@ -48,11 +48,11 @@ HEAD = {
                   "additionalProperties": {"type": "number"}},
         "stop": {"type": "array", "items": {"type": "string"},
                  "description": "Stop words, folded: not searched for."},
-        "places": {"type": "object", "required": ["prepositions", "determiners", "words"],
+        "places": {"type": "object", "required": ["prepositions", "possessives", "words"],
                    "additionalProperties": False,
                    "properties": {k: {"type": "array", "items": {"type": "string"}}
-                                  for k in ("prepositions", "determiners", "words")},
-                   "description": "A word of words after one of determiners after one of "
+                                  for k in ("prepositions", "possessives", "words")},
+                   "description": "A word of words after one of possessives after one of "
                                   "prepositions ('on my street') says where, not what: it "
                                   "weighs query.place. Folded."},
         "thesaurus": {

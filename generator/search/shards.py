@@ -80,18 +80,17 @@ def split(data: dict, postings_bytes: int = POSTINGS_BYTES, docs_bytes: int = DO
     table: dict[str, dict] = {}
     # a form's postings and the names it is in go together
     postings = [(_gaps(p), _gaps(n, 3)) for p, n in zip(data["postings"], data["in_names"])]
-    parts = {"postings": ("p", postings, postings_bytes), "docs": ("d", data["docs"], docs_bytes)}
-    for key, (letter, items, limit) in parts.items():
+    parts = {  # letter, items, size, a run of items as a shard's content
+        "postings": ("p", postings, postings_bytes,
+                     lambda run: {"postings": [p for p, _ in run], "in_names": [n for _, n in run]}),
+        "docs": ("d", data["docs"], docs_bytes, lambda run: {"docs": run}),
+    }
+    for key, (letter, items, limit, content) in parts.items():
         starts = _cut(items, limit, whole_bytes)
         names = []
         for n, first in enumerate(starts):
             end = starts[n + 1] if n + 1 < len(starts) else len(items)
-            if key == "postings":
-                run = items[first:end]
-                shard = {"first": first, "postings": [p for p, _ in run],
-                         "in_names": [m for _, m in run]}
-            else:
-                shard = {"first": first, key: items[first:end]}
+            shard = {"first": first, **content(items[first:end])}
             digest = hashlib.sha256(_dumps(shard).encode("utf-8")).hexdigest()[:12]
             names.append(f"{FOLDER}/{letter}-{digest}.json")
             files[names[-1]] = shard

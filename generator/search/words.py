@@ -49,19 +49,19 @@ SPOKEN = {
 PLACES = {
     "en": {"prepositions": ("on", "in", "at", "along", "down", "across", "near", "by", "outside",
                             "behind", "of", "up", "around", "from", "to"),
-           "determiners": ("my", "our", "this", "his", "her", "their"),
+           "possessives": ("my", "our", "this", "his", "her", "their"),
            "words": ("street", "road", "block", "corner", "house", "home", "yard", "lawn",
                      "driveway", "building", "apartment", "neighborhood", "neighbourhood", "area",
                      "avenue", "place", "property")},
     "es": {"prepositions": ("en", "de", "a", "por", "cerca", "frente", "enfrente", "junto",
                             "afuera", "detras", "delante"),
-           "determiners": ("mi", "mis", "nuestra", "nuestro", "nuestras", "nuestros", "su", "sus"),
+           "possessives": ("mi", "mis", "nuestra", "nuestro", "nuestras", "nuestros", "su", "sus"),
            "words": ("calle", "casa", "cuadra", "barrio", "colonia", "edificio", "apartamento",
                      "departamento", "esquina", "patio", "vecindario", "zona", "propiedad",
                      "avenida")},
     "fr": {"prepositions": ("dans", "sur", "devant", "de", "pres", "a", "derriere", "en",
                             "chez"),
-           "determiners": ("ma", "mon", "mes", "notre", "nos", "leur", "leurs"),
+           "possessives": ("ma", "mon", "mes", "notre", "nos", "leur", "leurs"),
            "words": ("rue", "maison", "quartier", "immeuble", "appartement", "cour", "coin",
                      "terrain", "propriete", "avenue", "batiment", "secteur")},
 }
@@ -71,7 +71,7 @@ def places(lang: str) -> dict[str, list[str]]:
     """The language's ``PLACES``, folded and sorted (empty lists for a language without)."""
     table = PLACES.get(lang, {})
     return {key: sorted({w for word in table.get(key, ()) for w in words(word)})
-            for key in ("prepositions", "determiners", "words")}
+            for key in ("prepositions", "possessives", "words")}
 
 
 # Words that say what kind of request a name is rather than what it is about ("Pothole Repair

@@ -210,7 +210,7 @@
     this.aliases = data.aliases || {};
     this.stop = new Set(data.stop);
     this.places = { prepositions: new Set(data.places.prepositions),
-                    determiners: new Set(data.places.determiners), words: new Set(data.places.words) };
+                    possessives: new Set(data.places.possessives), words: new Set(data.places.words) };
     this.thesaurus = new Thesaurus(data.thesaurus, data.query, this.stop);
     /* the thesaurus' words: a word typed that is one of them is not a typo, nor being typed */
     this.known = this.thesaurus.words();
@@ -248,7 +248,7 @@
     }
     var places = this.places;
     words.forEach(function (w, k) {
-      var where = k >= 2 && places.words.has(w) && places.determiners.has(words[k - 1]) &&
+      var where = k >= 2 && places.words.has(w) && places.possessives.has(words[k - 1]) &&
         places.prepositions.has(words[k - 2]);
       add([w], where ? q.place : 1.0, true);
     });
