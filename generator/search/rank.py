@@ -106,7 +106,8 @@ class Engine:
 
         places = self.places
         where = {k for k in range(2, len(words)) if words[k] in places["words"]
-                 and words[k - 1] in places["possessives"] and words[k - 2] in places["prepositions"]}
+                 and words[k - 1] in places["possessives"]
+                 and words[k - 2] in places["prepositions"]}
         for k, w in enumerate(words):
             add((w,), q["place"] if k in where else 1.0, True)
         for i in range(len(words) - 1):

@@ -82,7 +82,8 @@ def split(data: dict, postings_bytes: int = POSTINGS_BYTES, docs_bytes: int = DO
     postings = [(_gaps(p), _gaps(n, 3)) for p, n in zip(data["postings"], data["in_names"])]
     parts = {  # letter, items, size, a run of items as a shard's content
         "postings": ("p", postings, postings_bytes,
-                     lambda run: {"postings": [p for p, _ in run], "in_names": [n for _, n in run]}),
+                     lambda run: {"postings": [p for p, _ in run],
+                                  "in_names": [n for _, n in run]}),
         "docs": ("d", data["docs"], docs_bytes, lambda run: {"docs": run}),
     }
     for key, (letter, items, limit, content) in parts.items():
