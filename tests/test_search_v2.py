@@ -188,6 +188,19 @@ def test_a_keyword_is_a_name_too(make_tree):
     assert [r["id"] for r in rank.search(titles, "what is my garbage day")][:1] == ["missed-garbage"]
 
 
+@pytest.mark.parametrize(("lang", "title", "word"), [
+    ("ar", "شكوى ضوضاء", "ضوضاء"),  # noise complaint: noise
+    ("so", "Cabashada buuqa", "buuqa"),
+    ("es", "Queja por ruido", "ruido")])
+def test_a_word_that_says_what_kind_of_request_is_not_half_of_a_name(demo_root, lang, title,
+                                                                      word):
+    """The demo's "Noise complaint" in Arabic, Somali and Spanish: "noise" is all of its name."""
+    data = demo_index(demo_root, lang, "public")
+    at = [d["title"] for d in data["docs"]].index(title)
+    p = data["in_names"][data["forms"].index(word)]
+    assert [p[k + 2] for k in range(0, len(p), 3) if p[k] == at and p[k + 1] == 0] == [100]
+
+
 def title_only(in_names: list[int]) -> list[int]:
     out = []
     for k in range(0, len(in_names), 3):

@@ -94,6 +94,20 @@ GENERIC = {
            "général", "générale", "autre", "autres", "service", "services", "question",
            "questions", "information", "informations", "infraction", "réparation", "inspection",
            "entretien"),
+    # Arabic and Somali: the common words, with the article (Arabic al-) or the definite
+    # endings (Somali -ka, -ta, -da, -yada) that titles give them; not checked by a native
+    # speaker. Hmong has none: its words of one syllable are words of their own ("teeb meem",
+    # a problem, begins with "teeb", a lamp).
+    "ar": ("طلب", "الطلب", "طلبات", "شكوى", "الشكوى", "شكاوى", "مشكلة", "المشكلة", "مشاكل",
+           "بلاغ", "البلاغ", "إبلاغ", "الإبلاغ", "استفسار", "الاستفسار", "سؤال", "معلومات",
+           "المعلومات", "خدمة", "الخدمة", "خدمات", "الخدمات", "إصلاح", "الإصلاح", "إصلاحات",
+           "صيانة", "الصيانة", "تفتيش", "التفتيش", "مخالفة", "المخالفة", "مخالفات", "مساعدة",
+           "المساعدة", "عام", "عامة", "أخرى", "آخر"),
+    "so": ("codsi", "codsiga", "codsiyo", "codso", "cabasho", "cabashada", "cabashooyin",
+           "dhibaato", "dhibaatada", "warbixin", "warbixinta", "su'aal", "su'aasha", "su'aalo",
+           "macluumaad", "macluumaadka", "adeeg", "adeegga", "adeegyo", "adeegyada", "dayactir",
+           "dayactirka", "kormeer", "kormeerka", "caawimo", "caawimaad", "caawimada", "guud",
+           "kale"),
 }
 
 
