@@ -73,6 +73,8 @@ SECOND = [
                                           "pittsburgh", "cincinnati")],
     ("boston-2-en", "boston-names"), ("calgary-3-en", "calgary"),
     ("philadelphia-2-en", "philadelphia"), ("washington-dc-2-en", "washington-dc-names"),
+    ("pittsburgh-3-en", "pittsburgh"), ("new-york-city-3-en", "new-york-city"),
+    ("boston-3-en", "boston-names"),
 ]
 # (set, catalog, audience, role)
 SETS = [
