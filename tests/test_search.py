@@ -74,7 +74,7 @@ EXPECTED_JSON = """\
       "title": "Pothole repair",
       "summary": "Report a pothole on a city street so a crew can fill it.",
       "url": "en/services/pothole-repair/",
-      "score": 1414.93,
+      "score": 1457.62,
       "handler": {
         "id": "public-works",
         "name": "Public Works",

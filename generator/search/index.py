@@ -53,10 +53,10 @@ QUERY = {
     "related": thesaurus.RELATED_WEIGHT,   # a broader term's synonyms' words
     # the same, when the words typed are a phrase of several words or a word the content never
     # uses (then the thesaurus' reading is all there is to go on)
-    "sure_synonym": 0.9, "sure_broader": 0.7,
+    "sure_synonym": 1.0, "sure_broader": 0.9,
     # a broader term of several words ("animal control") in a document with only some of them
     # ("General animal help"): that share of what its words count
-    "broader_part": 0.5,
+    "broader_part": 0.4,
     # a document's names (a service's or answer's title and each of its keywords): the score is
     # kept at this share, and the rest in the share of its best-matched name that the query's
     # words (and their expansions) match ("Standing Water" half, "Water Related Issues" all, for
