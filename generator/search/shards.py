@@ -30,7 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 POSTINGS_BYTES = 24_000
-DOCS_BYTES = 32_000
+# larger: ten results are often ten documents far apart, and a letter typed waits for their shards
+DOCS_BYTES = 96_000
 WHOLE_BYTES = 128_000  # postings or documents of this size at most: one shard (a small catalog)
 FOLDER = "search"
 
