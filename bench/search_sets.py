@@ -9,11 +9,15 @@ and ranking (built in memory, as `kb search --eval` does).
 The cities' lists and Chicago's are imported into temporary content trees first (kb init + kb
 import open311), from the copies in bench/data/open311/; a list with more than names also runs
 with names only (its descriptions, keywords and groups left out), as Chicago's list is.
+
+A set with a second reader's labels (``queries/second-reading/<set>.tsv``) has a second row,
+"<set>, either reading": a question is answered when a type of either reading is found.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import subprocess
 import sys
@@ -115,6 +119,23 @@ def imported(name: str, work: Path) -> Path:
     return root
 
 
+def either_reading(name: str, questions: list) -> list | None:
+    """The questions with the request types a second reader gave them added to their answers
+    (``second-reading/<set>.tsv``: a line per question, in order, "number<TAB>id,id,..." or
+    "none"), or None for a set without a second reading."""
+    path = Q / "second-reading" / f"{name}.tsv"
+    if not path.exists():
+        return None
+    lines = path.read_text("utf-8").splitlines()
+    assert len(lines) == len(questions), f"{path}: one line per question of {name}"
+    out = []
+    for question, line in zip(questions, lines):
+        ids = line.split("\t")[1]
+        more = [] if ids == "none" else [i for i in ids.split(",") if i not in question.expect]
+        out.append(dataclasses.replace(question, expect=[*question.expect, *more]))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--misses", action="store_true")
@@ -141,6 +162,10 @@ def main() -> None:
             report = search_eval.evaluate(questions, run, name, lang or "en", audience)
             num = report.numbers()
             rows.append((role, name, catalog, audience or "own", num))
+            second = either_reading(name, questions)
+            if second:  # a right answer by either of two readers' labels
+                num = search_eval.evaluate(second, run, name, lang or "en", audience).numbers()
+                rows.append((role, f"{name}, either reading", catalog, audience or "own", num))
             if args.misses and role == "tune":  # a held-out set's misses are never shown
                 print(search_eval.as_text(report), "\n")
     print("| role | set | catalog | audience | questions | recall@1 | recall@5 | MRR |")
