@@ -78,7 +78,8 @@ SECOND = [
     ("boston-2-en", "boston-names"), ("calgary-3-en", "calgary"),
     ("philadelphia-2-en", "philadelphia"), ("washington-dc-2-en", "washington-dc-names"),
     ("pittsburgh-3-en", "pittsburgh"), ("new-york-city-3-en", "new-york-city"),
-    ("boston-3-en", "boston-names"),
+    ("boston-3-en", "boston-names"), ("toronto-3-en", "toronto"),
+    ("kansas-city-3-en", "kansas-city"), ("washington-dc-3-en", "washington-dc-names"),
 ]
 # (set, catalog, audience, role)
 SETS = [
