@@ -80,6 +80,7 @@ SECOND = [
     ("pittsburgh-3-en", "pittsburgh"), ("new-york-city-3-en", "new-york-city"),
     ("boston-3-en", "boston-names"), ("toronto-3-en", "toronto"),
     ("kansas-city-3-en", "kansas-city"), ("washington-dc-3-en", "washington-dc-names"),
+    ("ottawa-3-en", "ottawa"), ("baltimore-3-en", "baltimore"), ("austin-3-en", "austin"),
 ]
 # (set, catalog, audience, role)
 SETS = [
