@@ -81,6 +81,8 @@ SECOND = [
     ("boston-3-en", "boston-names"), ("toronto-3-en", "toronto"),
     ("kansas-city-3-en", "kansas-city"), ("washington-dc-3-en", "washington-dc-names"),
     ("ottawa-3-en", "ottawa"), ("baltimore-3-en", "baltimore"), ("austin-3-en", "austin"),
+    ("pittsburgh-4-en", "pittsburgh"), ("new-york-city-4-en", "new-york-city"),
+    ("boston-4-en", "boston-names"),
 ]
 # (set, catalog, audience, role)
 SETS = [
