@@ -7,7 +7,7 @@
    what ("on my street": ``words.PLACES``, the index's ``places``) weighs ``place``.
 2. Expand them with the index's thesaurus (``pipeline.thesaurus.Thesaurus.expand``): the words
    typed weigh 1, a synonym's words 0.5, a broader term's 0.3 (1 and 0.9 when the words that
-   brought them include one that is not a word of the content; a broader term's 0.7 also when
+   brought them include one that is not a word of the content; a broader term's 0.9 also when
    a phrase of several words brought it); a broader term's synonyms and own broader terms weigh
    0.1 (0.9 for a word the content never uses). A phrase of the thesaurus is found whatever stop
    words the query puts in it, and with one more word of the query inside it. A broader term of
