@@ -1,10 +1,12 @@
 """Plain lunr on a built catalog: the "lunr's defaults" anchor for the search's numbers.
 
     .venv/bin/python bench/plain_lunr.py SITE/api/v1/<lang>/catalog.json QUESTIONS.yaml [--misses]
+        [--keywords]
 
 Indexes every service of catalog.json with lunr.py's defaults (fields name and summary, the
 English pipeline: trimmer, stop words, stemmer; no boosts, no keywords, no answers, no
-departments) and scores a question file (the bench/queries format) exactly as
+departments; with --keywords, the services' keywords as a third field, the anchor for a catalog
+whose editors wrote keywords) and scores a question file (the bench/queries format) exactly as
 `kb search --eval` does (generator/commands/search_eval.py), top 10 results per question. The
 questions it misses are printed only with --misses: a held-out set's never should be.
 """
@@ -23,12 +25,14 @@ from generator.commands import search_eval  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
-    misses = "--misses" in argv
-    argv = [a for a in argv if a != "--misses"]
+    misses, keywords = "--misses" in argv, "--keywords" in argv
+    argv = [a for a in argv if a not in ("--misses", "--keywords")]
     catalog, questions_file = Path(argv[0]), Path(argv[1])
     services = json.loads(catalog.read_text("utf-8"))["services"]
-    docs = [{"id": s["id"], "name": s["name"], "summary": s.get("summary") or ""} for s in services]
-    index = lunr(ref="id", fields=("name", "summary"), documents=docs)
+    docs = [{"id": s["id"], "name": s["name"], "summary": s.get("summary") or "",
+             "keywords": " ".join(s.get("keywords") or [])} for s in services]
+    fields = ("name", "summary", "keywords") if keywords else ("name", "summary")
+    index = lunr(ref="id", fields=fields, documents=docs)
 
     def search(text: str, audience: str) -> list[dict]:
         try:
