@@ -194,7 +194,8 @@ def import_open311(path: Path, departments: Path | None, root: Path, force: bool
     replaced = sum(1 for p in planned if p.replaces)
     click.echo(f"Imported {counts['services']} services ({made} new, {replaced} replaced, "
                f"{counts['skipped']} not imported, {counts['without_definition']} without their "
-               f"questions) and created {counts['departments']} departments in "
+               f"questions) and created {counts['departments']} "
+               f"department{'' if counts['departments'] == 1 else 's'} in "
                f"{root / 'catalog'}. Next: kb check --root {root}", err=True)
 
 

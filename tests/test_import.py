@@ -200,3 +200,31 @@ def test_a_folder_holding_the_list_is_accepted(kb, tmp_path):
     empty.mkdir()
     result = kb("import", "open311", empty, "--root", root)
     assert result.exit_code == 1 and "no services.json or services.xml in this folder" in result.stderr
+
+
+def test_services_with_only_a_name_are_counted_so_the_editor_adds_callers_words(kb, tmp_path):
+    root = site(tmp_path)
+    services_list = tmp_path / "services.json"
+    services_list.write_text(json.dumps([
+        {"service_code": "1", "service_name": "Sanitation Code Violation", "metadata": False,
+         "type": "realtime"},
+        {"service_code": "2", "service_name": "Alley Grading", "metadata": False,
+         "type": "realtime", "description": " "},
+        {"service_code": "3", "service_name": "Pothole", "metadata": False, "type": "realtime",
+         "keywords": "hole in the road, crater"},
+        {"service_code": "4", "service_name": "Graffiti", "metadata": False, "type": "realtime",
+         "description": "Paint or tagging on a wall, removed from public and private property."},
+    ]), "utf-8")
+    result = kb("import", "open311", services_list, "--root", root)
+    assert result.exit_code == 0, result.output
+    assert ("search: 2 services have only their name to be found by (no keywords, no "
+            "description): add the words callers use as 'keywords' (docs/search.md, \"An "
+            "imported list of names\")") in result.stderr
+    assert "created 1 department in" in result.stderr
+
+    other = site(tmp_path / "other")
+    described = tmp_path / "described.json"
+    described.write_text(json.dumps([json.loads(services_list.read_text("utf-8"))[3]]), "utf-8")
+    result = kb("import", "open311", described, "--root", other)
+    assert result.exit_code == 0, result.output
+    assert "search:" not in result.stderr

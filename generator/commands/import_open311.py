@@ -252,6 +252,7 @@ def plan(list_path: Path, root: Path, mapping: Mapping | None, force: bool
     taken = set(ids)
     planned: list[Planned] = []
     counts = {"services": 0, "skipped": 0, "without_definition": 0, "departments": 0}
+    names_only = 0  # services with neither keywords nor a description: found by their names alone
     used_depts: dict[str, int] = {}
     extra_fields: set[str] = set()
     seen_codes: set[str] = set()
@@ -340,6 +341,8 @@ def plan(list_path: Path, root: Path, mapping: Mapping | None, force: bool
             data["keywords"] = list(dict.fromkeys(keywords))
         if long_description:
             data["description"] = long_description
+        if not keywords and not description.strip():
+            names_only += 1
         if rec["metadata"]:
             defn_path = find_definition(list_path, code)
             if defn_path is None:
@@ -397,6 +400,13 @@ def plan(list_path: Path, root: Path, mapping: Mapping | None, force: bool
     if extra_fields:
         report.add(name, f"fields that are not GeoReport v2 service fields were left out: "
                          f"{', '.join(sorted(extra_fields))}")
+    if names_only:
+        one = names_only == 1
+        report.add("search", f"{names_only} service{'' if one else 's'} "
+                             f"{'has' if one else 'have'} only {'its' if one else 'their'} name "
+                             f"to be found by (no keywords, no description): add the words "
+                             f"callers use as 'keywords' (docs/search.md, \"An imported list of "
+                             f"names\")")
     return planned, report, counts
 
 
