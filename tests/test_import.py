@@ -218,8 +218,8 @@ def test_services_with_only_a_name_are_counted_so_the_editor_adds_callers_words(
     result = kb("import", "open311", services_list, "--root", root)
     assert result.exit_code == 0, result.output
     assert ("search: 2 services have only their name to be found by (no keywords, no "
-            "description): add the words callers use as 'keywords' (docs/search.md, \"An "
-            "imported list of names\")") in result.stderr
+            "description): give each the words callers use, as 'keywords' (the editors' guide "
+            "says how)") in result.stderr
     assert "created 1 department in" in result.stderr
 
     other = site(tmp_path / "other")

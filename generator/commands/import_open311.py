@@ -404,9 +404,9 @@ def plan(list_path: Path, root: Path, mapping: Mapping | None, force: bool
         one = names_only == 1
         report.add("search", f"{names_only} service{'' if one else 's'} "
                              f"{'has' if one else 'have'} only {'its' if one else 'their'} name "
-                             f"to be found by (no keywords, no description): add the words "
-                             f"callers use as 'keywords' (docs/search.md, \"An imported list of "
-                             f"names\")")
+                             f"to be found by (no keywords, no description): give "
+                             f"{'it' if one else 'each'} the words callers use, as 'keywords' "
+                             f"(the editors' guide says how)")
     return planned, report, counts
 
 
