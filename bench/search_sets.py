@@ -118,17 +118,15 @@ IMPORTS["chicago"] = IMPORTS["chicago-keywords"] = "chicago-request-types.json"
 def imported(name: str, work: Path) -> Path:
     root = work / name
     source = HERE / "data" / "open311" / IMPORTS[name]
-    if name.endswith("-names"):  # the same list with its descriptions and groups left out
+    if name.endswith(("-names", "-keywords")):  # the list changed, in a file of its own
         services = json.loads(source.read_text("utf-8"))
-        for service in services:
-            service.update(description="", group="", keywords="")
-        source = work / f"{name}.json"
-        source.write_text(json.dumps(services), "utf-8")
-    if name.endswith("-keywords"):  # the list with an editor's keywords for each type
-        services = json.loads(source.read_text("utf-8"))
-        words = yaml.safe_load((source.parent / f"{name}.yaml").read_text("utf-8"))
-        for service in services:
-            service["keywords"] = words[service["slug"]]
+        if name.endswith("-names"):  # its descriptions and groups left out
+            for service in services:
+                service.update(description="", group="", keywords="")
+        else:  # with an editor's keywords for each type
+            words = yaml.safe_load((source.parent / f"{name}.yaml").read_text("utf-8"))
+            for service in services:
+                service["keywords"] = words[service["slug"]]
         source = work / f"{name}.json"
         source.write_text(json.dumps(services), "utf-8")
     kb = [sys.executable, "-m", "generator.cli"]
